@@ -1,0 +1,51 @@
+"""The detection core: every detector wired over vessel state. Pure: no broker, no metrics, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from streams.detectors.ais_gap import GapConfig, GapDetector
+from streams.domain.alerts import Alert
+from streams.domain.events import AisEvent, PositionReport
+from streams.domain.reference import ReferenceData
+from streams.domain.vessel_state import VesselState
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionConfig:
+    gap: GapConfig = field(default_factory=GapConfig)
+    open_check_interval_s: float = 600.0
+    """Event-time interval between checks for activity still ongoing (a vessel still dark).
+    10 min: well under the 6 h gap threshold, and cheap (one pass over the vessels)."""
+
+    def __post_init__(self) -> None:
+        if self.open_check_interval_s <= 0:
+            raise ValueError("open_check_interval_s must be positive")
+
+
+class DetectionCore:
+    def __init__(self, config: DetectionConfig, reference: ReferenceData) -> None:
+        self.config = config
+        self.reference = reference
+        self.gap = GapDetector(config.gap, reference)
+
+    def on_event(self, state: VesselState, event: AisEvent) -> list[Alert]:
+        """Feed one event of `state`'s vessel; returns the alerts it opens, updates or closes."""
+        if isinstance(event, PositionReport):
+            if not state.is_in_order(event):
+                # Receivers and merged feeds deliver late copies; an older fix must not reopen a gap.
+                state.out_of_order_positions += 1
+                return []
+            alerts = self.gap.on_position(state, event)
+            state.apply_position(event)
+            return alerts
+        state.apply_static(event)
+        return []
+
+    def on_clock(self, states: Iterable[VesselState], now_s: float) -> list[Alert]:
+        """Alerts for activity still ongoing at `now_s` (event time): a vessel that is still dark."""
+        alerts: list[Alert] = []
+        for state in states:
+            alerts.extend(self.gap.check_open(state, now_s))
+        return alerts

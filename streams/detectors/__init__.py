@@ -1,0 +1,1 @@
+"""Pure detectors: functions of (event, explicit state, explicit clock) returning alerts."""

@@ -1,0 +1,95 @@
+"""Per-MMSI vessel state: what every detector needs to know of one vessel between two messages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from streams.domain.events import PositionReport, StaticReport
+
+# Reports kept per vessel to decide whether it "was reporting regularly" before a silence;
+# equals the largest `min_reports_before_gap` a user can configure.
+RECENT_REPORTS_KEPT = 32
+# Weight of the newest speed report in the vessel's usual (moving-average) speed.
+USUAL_SPEED_EWMA_ALPHA = 0.05
+
+
+@dataclass(slots=True)
+class VesselState:
+    mmsi: int
+    ais_class: str | None = None
+    last_epoch_s: float | None = None
+    last_lat: float | None = None
+    last_lon: float | None = None
+    last_sog_kn: float | None = None
+    usual_speed_kn: float | None = None
+    positions_seen: int = 0
+    out_of_order_positions: int = 0
+    recent_epochs_s: list[float] = field(default_factory=list)
+    open_gap_alert_start_s: float | None = None
+    name: str | None = None
+    imo: int | None = None
+    callsign: str | None = None
+    ship_type: int | None = None
+    length_m: float | None = None
+    beam_m: float | None = None
+    draught_m: float | None = None
+    destination: str | None = None
+    static_epoch_s: float | None = None
+
+    def apply_position(self, report: PositionReport) -> None:
+        """Record an in-order position (callers check order: see `is_in_order`)."""
+        self.ais_class = report.ais_class
+        self.last_epoch_s = report.epoch_s
+        self.last_lat = report.lat
+        self.last_lon = report.lon
+        self.last_sog_kn = report.sog_kn
+        if report.sog_kn is not None:
+            if self.usual_speed_kn is None:
+                self.usual_speed_kn = report.sog_kn
+            else:
+                self.usual_speed_kn += USUAL_SPEED_EWMA_ALPHA * (report.sog_kn - self.usual_speed_kn)
+        self.positions_seen += 1
+        self.recent_epochs_s.append(report.epoch_s)
+        if len(self.recent_epochs_s) > RECENT_REPORTS_KEPT:
+            del self.recent_epochs_s[0]
+
+    def is_in_order(self, report: PositionReport) -> bool:
+        return self.last_epoch_s is None or report.epoch_s > self.last_epoch_s
+
+    def apply_static(self, report: StaticReport) -> None:
+        """Keep the newest known value of each static field; a missing field keeps the old one."""
+        for name in ("name", "imo", "callsign", "ship_type", "length_m", "beam_m", "draught_m", "destination"):
+            value = getattr(report, name)
+            if value is not None:
+                setattr(self, name, value)
+        if self.ais_class is None:
+            self.ais_class = report.ais_class
+        self.static_epoch_s = report.epoch_s
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VesselState:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+class VesselStates:
+    """In-memory store used by replay; the worker keeps the same objects in a Faust table."""
+
+    def __init__(self) -> None:
+        self._by_mmsi: dict[int, VesselState] = {}
+
+    def get(self, mmsi: int) -> VesselState:
+        state = self._by_mmsi.get(mmsi)
+        if state is None:
+            state = self._by_mmsi[mmsi] = VesselState(mmsi)
+        return state
+
+    def __len__(self) -> int:
+        return len(self._by_mmsi)
+
+    def __iter__(self):
+        return iter(self._by_mmsi.values())
