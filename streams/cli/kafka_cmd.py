@@ -1,0 +1,5 @@
+"""Placeholder until the subcommand lands."""
+
+
+def register(subparsers) -> None:
+    subparsers.add_parser("kafka", help="(not yet implemented)").set_defaults(run=lambda args, settings: 1)
