@@ -29,7 +29,7 @@ class PortIndex:
         self._ports = list(ports)
         self._cells: dict[tuple[int, int], list[Port]] = {}
         for port in self._ports:
-            self._cells.setdefault((int(port.lat // 1), int(port.lon // 1)), []).append(port)
+            self._cells.setdefault((int(port.lat // 1), _lon_cell(int(port.lon // 1))), []).append(port)
 
     def __len__(self) -> int:
         return len(self._ports)
@@ -39,7 +39,8 @@ class PortIndex:
         cell_lat, cell_lon = int(lat // 1), int(lon // 1)
         # Narrowest width of a 1-degree cell near this latitude: a ring k cells out is at least
         # (k - 1) widths away, so once that exceeds the best distance no further ring can win.
-        cell_width_m = 111_000.0 * max(0.05, math.cos(math.radians(min(89.0, abs(lat) + max_rings))))
+        # Near a pole the width goes to 0, so the search never stops early and ends in a full scan.
+        cell_width_m = 111_000.0 * math.cos(math.radians(min(90.0, abs(lat) + max_rings)))
         best: NearestPort | None = None
         for ring in range(max_rings + 1):
             if best is not None and (ring - 1) * cell_width_m > best.distance_m:
@@ -48,13 +49,19 @@ class PortIndex:
                 for dlon in range(-ring, ring + 1):
                     if max(abs(dlat), abs(dlon)) != ring:
                         continue
-                    for port in self._cells.get((cell_lat + dlat, cell_lon + dlon), ()):
+                    # Cells wrap at the antimeridian: 179.9E and 179.9W are neighbours.
+                    for port in self._cells.get((cell_lat + dlat, _lon_cell(cell_lon + dlon)), ()):
                         best = _nearer(best, port, haversine_m(lat, lon, port.lat, port.lon))
         if best is not None and max_rings * cell_width_m > best.distance_m:
             return best
         for port in self._ports:
             best = _nearer(best, port, haversine_m(lat, lon, port.lat, port.lon))
         return best
+
+
+def _lon_cell(cell_lon: int) -> int:
+    """Longitude cell index wrapped into -180..179."""
+    return (cell_lon + 180) % 360 - 180
 
 
 def _nearer(best: NearestPort | None, port: Port, distance_m: float) -> NearestPort:
