@@ -4,11 +4,11 @@ Synthetic (encoded with pyais), so it can ship with the project and its truth is
 - 445_112_000 "CHON MA SAN" (DPRK tanker) goes dark for 14 h in Korea Bay  -> ais_gap, high
 - 352_001_234 "OCEAN GRACE" (Panama cargo) goes dark for 7 h in the East China Sea -> ais_gap, medium
 - 477_001_777 "LUCKY STAR" (Hong Kong tanker) drops out for 2 h -> no alert (below 6 h)
-- 667_001_555 "SEA BRAVE" (Sierra Leone tanker) goes dark 10 h before the end of the feed
-                                                    -> ais_gap still open (end null)
+- 667_001_555 "SEA BRAVE" (Sierra Leone tanker) goes dark in the Yellow Sea 10 h before the end
+  of the feed                                       -> ais_gap still open (end null), medium
 - 412_000_808 (Chinese class B fishing boat) silent for 8 h -> no alert (class B)
 - 440_000_321 (Korean cargo reporting every 3 h) -> no alert (not reporting regularly)
-plus a few damaged sentences that must land in the dead-letter topic.
+plus a few damaged sentences that must land in the dead-letter topic. Courses keep to open sea.
 
 Run: python examples/make_sample_feed.py [OUT]   (deterministic: same bytes every run)
 """
@@ -47,10 +47,10 @@ class Voyage:
 
 
 VOYAGES = (
-    Voyage(445_112_000, "CHON MA SAN", 80, 38.90, 123.30, 60.0, 9.0, dark_from_h=8, dark_hours=14, imo=8660313, callsign="HMZK"),
-    Voyage(352_001_234, "OCEAN GRACE", 70, 29.50, 124.20, 20.0, 11.0, dark_from_h=6, dark_hours=7, imo=9107203, callsign="3FZA9"),
+    Voyage(445_112_000, "CHON MA SAN", 80, 38.30, 122.80, 60.0, 3.0, dark_from_h=8, dark_hours=14, imo=8660313, callsign="HMZK"),
+    Voyage(352_001_234, "OCEAN GRACE", 70, 29.50, 124.20, 20.0, 9.0, dark_from_h=6, dark_hours=7, imo=9107203, callsign="3FZA9"),
     Voyage(477_001_777, "LUCKY STAR", 80, 30.80, 122.90, 0.0, 6.0, dark_from_h=10, dark_hours=2, imo=9216975, callsign="VRAB3"),
-    Voyage(667_001_555, "SEA BRAVE", 80, 37.20, 123.80, 330.0, 8.0, dark_from_h=FEED_HOURS - 10, dark_hours=10, imo=9036060, callsign="9LY2551"),
+    Voyage(667_001_555, "SEA BRAVE", 80, 35.50, 123.50, 0.0, 8.0, dark_from_h=FEED_HOURS - 10, dark_hours=10, imo=9036060, callsign="9LY2551"),
     Voyage(412_000_808, "MIN YU 1", 30, 31.20, 123.60, 90.0, 4.0, dark_from_h=12, dark_hours=8, ais_class="B"),
     Voyage(440_000_321, "HANA", 70, 35.00, 125.50, 200.0, 12.0, interval_s=3 * 3600, imo=9301234, callsign="DSQA7"),
 )

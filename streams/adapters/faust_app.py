@@ -1,0 +1,247 @@
+"""Worker mode: thin Faust agents around the pure core.
+
+Topology (every record carries a batch, to amortise Faust's per-record cost):
+  ais.raw (key: source) --decode--> ais.position / ais.static (one batch per MMSI partition)
+  ais.position + ais.static --track--> alerts (key: alert_id), vessel state in a changelogged table
+  anything unreadable --------------> deadletter (key: source), with the reason
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import faust
+from kafka.partitioner.default import murmur2
+
+from streams.adapters.metrics import WorkerMetrics
+from streams.config import Settings
+from streams.core import DetectionCore
+from streams.domain.alerts import Alert, alert_payload
+from streams.domain.events import DeadLetter, PositionReport, StaticReport
+from streams.domain.reference import ReferenceData
+from streams.domain.vessel_state import VesselState
+from streams.ingest import AisDecoder
+from streams.processing import EventTimeProcessor
+from streams.wire import (
+    AIS_FORMATS,
+    dead_letter_payload,
+    dumps,
+    loads,
+    position_batch_payload,
+    positions_from_payload,
+    static_batch_payload,
+    statics_from_payload,
+)
+
+VESSEL_TABLE = "vessel-state"
+RAW_PREVIEW_LIMIT = 65_536  # bytes of an unreadable record kept in its dead letter
+
+
+def mmsi_partition(mmsi: int, partitions: int) -> int:
+    """Kafka's default partitioner on the MMSI as a decimal string, so records keyed by MMSI from
+    any other producer land on the same partition as our batches."""
+    return (murmur2(str(mmsi).encode()) & 0x7FFFFFFF) % partitions
+
+
+class TableVesselStore:
+    """Vessel state cached as objects in front of a Faust table (JSON bytes, changelogged).
+
+    Objects are written back once per consumed record (`flush`), inside the record's event, so the
+    changelog entry goes to the record's partition: the partition that owns those MMSIs.
+    """
+
+    def __init__(self, table: faust.Table) -> None:
+        self.table = table
+        self._cache: dict[int, VesselState] = {}
+        self._dirty: set[int] = set()
+        self._complete = False
+
+    def get(self, mmsi: int) -> VesselState:
+        state = self._cache.get(mmsi)
+        if state is None:
+            stored = self.table.get(str(mmsi))
+            state = VesselState.from_dict(loads(stored)) if stored is not None else VesselState(mmsi)
+            self._cache[mmsi] = state
+        self._dirty.add(mmsi)
+        return state
+
+    def flush(self) -> None:
+        for mmsi in self._dirty:
+            self.table[str(mmsi)] = dumps(self._cache[mmsi].to_dict())
+        self._dirty.clear()
+
+    def forget(self) -> None:
+        """After a rebalance the partitions held may differ: reload lazily from the table."""
+        self._cache.clear()
+        self._dirty.clear()
+        self._complete = False
+
+    def __iter__(self) -> Iterator[VesselState]:
+        if not self._complete:
+            for key, stored in self.table.items():
+                mmsi = int(key)
+                if mmsi not in self._cache:
+                    self._cache[mmsi] = VesselState.from_dict(loads(stored))
+            self._complete = True
+        return iter(list(self._cache.values()))
+
+    def __len__(self) -> int:
+        return len(self.table) if not self._complete else len(self._cache)
+
+
+@dataclass(frozen=True)
+class WorkerApp:
+    app: faust.App
+    processor: EventTimeProcessor
+    store: TableVesselStore
+
+
+def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetrics, data_dir: Path) -> WorkerApp:
+    topics = settings.topics
+    app = faust.App(
+        settings.worker.app_id,
+        broker=f"kafka://{settings.kafka.bootstrap}",
+        store="memory://",
+        datadir=str(data_dir),
+        topic_partitions=topics.position.partitions,
+        topic_allow_declare=True,
+        table_standby_replicas=0,
+        consumer_auto_offset_reset="earliest",
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=True,
+        web_bind="127.0.0.1",
+        web_port=settings.worker.web_port,
+        producer_linger_ms=5,
+    )
+    raw_topic = app.topic(topics.raw.name, partitions=topics.raw.partitions)
+    position_topic = app.topic(topics.position.name, partitions=topics.position.partitions)
+    static_topic = app.topic(topics.static.name, partitions=topics.static.partitions)
+    alerts_topic = app.topic(topics.alerts.name, partitions=topics.alerts.partitions)
+    dead_topic = app.topic(topics.deadletter.name, partitions=topics.deadletter.partitions)
+    vessel_table = app.Table(VESSEL_TABLE, partitions=topics.position.partitions, default=None)
+
+    store = TableVesselStore(vessel_table)
+    processor = EventTimeProcessor(DetectionCore(settings.detection, reference), store)
+    decoders: dict[str, AisDecoder] = {}
+    partitions = topics.position.partitions
+
+    async def send_dead_letter(letter: DeadLetter, topic: str) -> None:
+        metrics.dead_letters.labels(letter.reason).inc()
+        await dead_topic.send(key=letter.source, value=dumps(dead_letter_payload(letter, topic, time.time())))
+
+    async def send_alerts(alerts: list[Alert], consumed_at: float) -> None:
+        now = time.time()
+        for alert in alerts:
+            await alerts_topic.send(key=alert.alert_id, value=dumps(alert_payload(alert, now)))
+            metrics.alerts.labels(alert.type, alert.severity).inc()
+            event_time = alert.end_s if alert.end_s is not None else processor.watermark_s
+            if event_time is not None:
+                metrics.event_to_alert.observe(max(0.0, now - event_time))
+            metrics.consume_to_emit.observe(time.perf_counter() - consumed_at)
+
+    @app.agent(raw_topic)
+    async def decode(stream: faust.Stream) -> None:
+        async for event in stream.events():
+            started = time.perf_counter()
+            metrics.records_consumed.labels(topics.raw.name).inc()
+            batch = _read_raw_batch(event.value)
+            if isinstance(batch, DeadLetter):
+                await send_dead_letter(batch, topics.raw.name)
+                continue
+            decoder = decoders.get(batch["source"])
+            if decoder is None:
+                decoder = decoders[batch["source"]] = AisDecoder(settings.ingest, batch["source"], batch["format"])
+            result = decoder.decode(batch["lines"], batch["received_at_s"], batch["header"])
+            metrics.messages_consumed.labels(topics.raw.name).inc(result.lines_in)
+            for reason, count in result.ignored_by_reason.items():
+                metrics.messages_ignored.labels(reason).inc(count)
+            for letter in result.dead_letters:
+                metrics.decode_errors.labels(letter.reason).inc()
+                await send_dead_letter(letter, topics.raw.name)
+            positions: dict[int, list[PositionReport]] = defaultdict(list)
+            statics: dict[int, list[StaticReport]] = defaultdict(list)
+            for ais_event in result.events:
+                target = positions if isinstance(ais_event, PositionReport) else statics
+                target[mmsi_partition(ais_event.mmsi, partitions)].append(ais_event)
+            for partition, items in positions.items():
+                await position_topic.send(value=dumps(position_batch_payload(items)), partition=partition)
+            for partition, items in statics.items():
+                await static_topic.send(value=dumps(static_batch_payload(items)), partition=partition)
+            metrics.record_processing.labels("decode").observe(time.perf_counter() - started)
+
+    @app.agent(app.topic(topics.position.name, topics.static.name))
+    async def track(stream: faust.Stream) -> None:
+        async for event in stream.events():
+            consumed_at = time.perf_counter()
+            topic = event.message.topic
+            metrics.records_consumed.labels(topic).inc()
+            try:
+                payload = loads(event.value)
+                events = positions_from_payload(payload) if topic == topics.position.name else statics_from_payload(payload)
+            except (ValueError, TypeError, KeyError) as error:
+                await send_dead_letter(_unreadable(event.value, f"{type(error).__name__}: {error}", topic), topic)
+                continue
+            metrics.messages_consumed.labels(topic).inc(len(events))
+            alerts = processor.process(events)
+            store.flush()
+            await send_alerts(alerts, consumed_at)
+            if processor.watermark_s is not None:
+                metrics.event_time_watermark.set(processor.watermark_s)
+            metrics.vessels_tracked.set(len(store))
+            metrics.record_processing.labels("track").observe(time.perf_counter() - consumed_at)
+
+    @app.timer(settings.worker.open_check_wall_interval_s)
+    async def raise_ongoing_activity() -> None:
+        await send_alerts(processor.check_open_if_due(), time.perf_counter())
+
+    @app.on_partitions_revoked.connect
+    async def on_revoked(app: faust.App, revoked: Any, **kwargs: Any) -> None:
+        store.forget()
+
+    return WorkerApp(app, processor, store)
+
+
+def _read_raw_batch(value: bytes) -> dict[str, Any] | DeadLetter:
+    """A validated `ais.raw` record, or a dead letter saying what is wrong with it."""
+    try:
+        payload = loads(value)
+    except ValueError as error:
+        return _unreadable(value, f"not JSON: {error}", "ais.raw")
+    if not isinstance(payload, dict):
+        return _unreadable(value, "record is not a JSON object", "ais.raw")
+    lines = payload.get("lines")
+    source = payload.get("source")
+    ais_format = payload.get("format", "nmea")
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        return _unreadable(value, "'lines' must be a list of strings", "ais.raw")
+    if not isinstance(source, str) or not source:
+        return _unreadable(value, "'source' must be a non-empty string", "ais.raw")
+    if ais_format not in AIS_FORMATS:
+        return _unreadable(value, f"'format' must be one of {', '.join(AIS_FORMATS)}", "ais.raw")
+    received_at = payload.get("received_at")
+    received_at_s = None
+    if isinstance(received_at, str):
+        try:
+            received_at_s = datetime.fromisoformat(received_at.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return _unreadable(value, f"'received_at' is not ISO-8601: {received_at!r}", "ais.raw")
+    header = payload.get("header")
+    return {
+        "source": source,
+        "format": ais_format,
+        "lines": lines,
+        "received_at_s": received_at_s,
+        "header": header if isinstance(header, str) else None,
+    }
+
+
+def _unreadable(value: bytes | None, detail: str, topic: str) -> DeadLetter:
+    raw = (value or b"")[:RAW_PREVIEW_LIMIT].decode("utf-8", errors="replace")
+    return DeadLetter(reason="bad_record", raw=raw, source=f"topic:{topic}", detail=detail)

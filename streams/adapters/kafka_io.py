@@ -1,0 +1,157 @@
+"""Plain Kafka clients (kafka-python) for publishing feeds and reading topics outside Faust."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from kafka import KafkaConsumer, KafkaProducer
+
+from streams.config import IngestConfig
+from streams.ingest import AisDecoder, detect_format
+from streams.wire import dumps, loads, raw_batch_payload
+
+
+@dataclass
+class PublishSummary:
+    lines: int = 0
+    records: int = 0
+
+
+def publish_ais_lines(
+    bootstrap: str,
+    topic: str,
+    lines: Iterable[str],
+    source: str,
+    ais_format: str,
+    ingest: IngestConfig,
+    speed: float | None = None,
+    on_progress: Callable[[PublishSummary], None] | None = None,
+) -> PublishSummary:
+    """Publish lines as `ais.raw` batch records keyed by source (so they stay in order).
+
+    With `speed`, batches are paced at `speed` x real time on the feed's own event time.
+    """
+    producer = KafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=10, retries=10, max_request_size=4 * 1024 * 1024
+    )
+    summary = PublishSummary()
+    lines_iter = iter(lines)
+    header: str | None = None
+    fmt = ais_format
+    if fmt == "auto" or fmt != "nmea":
+        first = next(lines_iter, None)
+        if first is None:
+            producer.close()
+            return summary
+        if fmt == "auto":
+            fmt = detect_format(first)
+        if fmt == "nmea":
+            lines_iter = _prepend(first, lines_iter)
+        else:
+            header = first.rstrip("\r\n")
+    pacer = _Pacer(speed, AisDecoder(ingest, source, fmt)) if speed else None
+    key = source.encode()
+    try:
+        for batch in _batches(lines_iter, ingest.raw_batch_lines):
+            if pacer is not None:
+                pacer.wait_for(batch, header)
+            payload = raw_batch_payload(source, fmt, time.time(), batch, header)
+            producer.send(topic, key=key, value=dumps(payload))
+            summary.lines += len(batch)
+            summary.records += 1
+            if on_progress is not None:
+                on_progress(summary)
+        producer.flush()
+    finally:
+        producer.close()
+    return summary
+
+
+class _Pacer:
+    def __init__(self, speed: float, decoder: AisDecoder) -> None:
+        self.speed = speed
+        self.decoder = decoder
+        self.first_event_s: float | None = None
+        self.started = time.monotonic()
+
+    def wait_for(self, batch: list[str], header: str | None) -> None:
+        times = [event.epoch_s for event in self.decoder.decode(batch, header=header).events]
+        if not times:
+            return
+        if self.first_event_s is None:
+            self.first_event_s = min(times)
+            self.started = time.monotonic()
+        due = (max(times) - self.first_event_s) / self.speed
+        delay = due - (time.monotonic() - self.started)
+        if delay > 0:
+            time.sleep(delay)
+
+
+def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        stripped = line.rstrip("\r\n")
+        if stripped:
+            batch.append(stripped)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def read_topic(
+    bootstrap: str,
+    topic: str,
+    idle_timeout_s: float = 5.0,
+    max_wait_s: float = 120.0,
+    until: Callable[[list[dict]], bool] | None = None,
+) -> list[dict]:
+    """All JSON records of a topic from the beginning, until `until(records)` holds or the topic
+    stays idle for `idle_timeout_s` (bounded by `max_wait_s`). Each item: key, partition, value."""
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        consumer_timeout_ms=int(idle_timeout_s * 1000),
+    )
+    records: list[dict] = []
+    deadline = time.monotonic() + max_wait_s
+    try:
+        while time.monotonic() < deadline:
+            batch = consumer.poll(timeout_ms=500)
+            fresh = [
+                {"key": m.key.decode() if m.key else None, "partition": m.partition, "value": loads(m.value)}
+                for messages in batch.values()
+                for m in messages
+            ]
+            records.extend(fresh)
+            if until is not None and until(records):
+                break
+            if not fresh and until is None and _idle(consumer, idle_timeout_s):
+                break
+    finally:
+        consumer.close()
+    return records
+
+
+def _idle(consumer: KafkaConsumer, idle_timeout_s: float) -> bool:
+    """True when nothing arrives for `idle_timeout_s` and the consumer is at the end of every partition."""
+    batch = consumer.poll(timeout_ms=int(idle_timeout_s * 1000))
+    if batch:
+        # Put them back: seek to the first offset of each partition we just read.
+        for tp, messages in batch.items():
+            consumer.seek(tp, messages[0].offset)
+        return False
+    assignment = consumer.assignment()
+    ends = consumer.end_offsets(list(assignment))
+    return all(consumer.position(tp) >= end for tp, end in ends.items())
