@@ -17,7 +17,7 @@ from streams.domain.events import DeadLetter, PositionReport
 from streams.domain.reference import ReferenceData
 from streams.domain.vessel_state import VesselStates
 from streams.errors import UserError
-from streams.ingest import AisDecoder, DecodeResult, detect_format
+from streams.ingest import AisDecoder, DecodeResult
 from streams.processing import EventTimeProcessor
 
 CHUNK_LINES = 2000
@@ -96,15 +96,11 @@ class Replay:
         self._alert_ids_by_type: dict[str, set[str]] = {}
 
     def run_file(self, path: Path, ais_format: str = "auto") -> None:
-        if not path.is_file():
-            raise UserError(f"input file not found: {path}")
+        require_file(path)
         total = os.path.getsize(path)
         handle, raw = open_text(path)
         with raw, handle:
-            first = handle.readline()
-            fmt = ais_format if ais_format != "auto" else _detect(first, path)
-            decoder = AisDecoder(self.settings.ingest, source=path.name, ais_format=fmt)
-            self._take(decoder.decode([first]))
+            decoder = AisDecoder(self.settings.ingest, source=path.name, ais_format=ais_format)
             for chunk in read_chunks(handle, CHUNK_LINES):
                 self._take(decoder.decode(chunk))
                 if self.on_progress is not None:
@@ -145,9 +141,9 @@ class Replay:
             self.on_alert(alert)
 
 
-def _detect(first_line: str, path: Path) -> str:
-    try:
-        return detect_format(first_line)
-    except ValueError as error:
-        raise UserError(f"{path}: cannot tell the AIS format ({error}); pass --format") from error
 
+def require_file(path: Path) -> None:
+    if path.is_dir():
+        raise UserError(f"{path} is a folder: pass the files in it")
+    if not path.is_file():
+        raise UserError(f"input file not found: {path}")

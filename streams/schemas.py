@@ -24,6 +24,8 @@ import streams
 try:
     from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import best_match
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("streams.schemas needs jsonschema: pip install -e '.[test]'") from error
 
@@ -78,7 +80,17 @@ def validator(kind: str, version: int = 1) -> Draft202012Validator:
     """A compiled validator (cached) with format checking on."""
     schema = load_schema(kind, version)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER, registry=_registry())
+
+
+@cache
+def _registry() -> Registry:
+    """Every schema by its `$id`, so one topic's schema can reuse another's definitions."""
+    resources = []
+    for path in sorted(SCHEMAS_DIR.glob("*.v*.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((contents["$id"], Resource.from_contents(contents, default_specification=DRAFT202012)))
+    return Registry().with_resources(resources)
 
 
 def errors(kind: str, payload: Any, version: int = 1) -> list[str]:

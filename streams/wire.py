@@ -33,15 +33,38 @@ def raw_batch_payload(
     }
 
 
-def position_batch_payload(positions: list[PositionReport]) -> dict[str, Any]:
-    return {
+def position_batch_payload(
+    positions: list[PositionReport], statics_before: list[tuple[int, StaticReport]] | None = None
+) -> dict[str, Any]:
+    """Positions of one partition; `statics_before` holds (index of the next position, report) so
+    the tracker can replay a vessel's positions and static reports in feed order."""
+    payload: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "positions": [{name: getattr(p, name) for name in _POSITION_FIELDS} for p in positions],
     }
+    if statics_before:
+        payload["statics"] = [
+            {"before": before, "report": {name: getattr(r, name) for name in _STATIC_FIELDS}}
+            for before, r in statics_before
+        ]
+    return payload
 
 
-def positions_from_payload(payload: dict[str, Any]) -> list[PositionReport]:
-    return [PositionReport(**item) for item in payload["positions"]]
+def events_from_position_payload(payload: dict[str, Any]) -> list[PositionReport | StaticReport]:
+    """Positions and their interleaved static reports, in feed order."""
+    positions = [PositionReport(**item) for item in payload["positions"]]
+    statics = payload.get("statics")
+    if not statics:
+        return list(positions)
+    events: list[PositionReport | StaticReport] = []
+    taken = 0
+    for item in statics:
+        before = item["before"]
+        events.extend(positions[taken:before])
+        taken = max(taken, before)
+        events.append(StaticReport(**item["report"]))
+    events.extend(positions[taken:])
+    return events
 
 
 def static_batch_payload(statics: list[StaticReport]) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Worker mode: thin Faust agents around the pure core.
 
 Topology (every record carries a batch, to amortise Faust's per-record cost):
-  ais.raw (key: source) --decode--> ais.position / ais.static (one batch per MMSI partition)
-  ais.position + ais.static --track--> alerts (key: alert_id), vessel state in a changelogged table
+  ais.raw (key: source) --decode--> ais.position (one batch per MMSI partition, static reports
+                                    interleaved in feed order) and ais.static (static reports alone)
+  ais.position --track--> alerts (key: alert_id), vessel state in a changelogged table
   anything unreadable --------------> deadletter (key: source), with the reason
 """
 
@@ -33,10 +34,9 @@ from streams.wire import (
     dead_letter_payload,
     dumps,
     loads,
+    events_from_position_payload,
     position_batch_payload,
-    positions_from_payload,
     static_batch_payload,
-    statics_from_payload,
 )
 
 VESSEL_TABLE = "vessel-state"
@@ -167,24 +167,31 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
                 await send_dead_letter(letter, topics.raw.name)
             positions: dict[int, list[PositionReport]] = defaultdict(list)
             statics: dict[int, list[StaticReport]] = defaultdict(list)
+            statics_before: dict[int, list[tuple[int, StaticReport]]] = defaultdict(list)
             for ais_event in result.events:
-                target = positions if isinstance(ais_event, PositionReport) else statics
-                target[mmsi_partition(ais_event.mmsi, partitions)].append(ais_event)
-            for partition, items in positions.items():
-                await position_topic.send(value=dumps(position_batch_payload(items)), partition=partition)
+                partition = mmsi_partition(ais_event.mmsi, partitions)
+                if isinstance(ais_event, PositionReport):
+                    positions[partition].append(ais_event)
+                else:
+                    statics[partition].append(ais_event)
+                    statics_before[partition].append((len(positions[partition]), ais_event))
+            for partition in positions.keys() | statics_before.keys():
+                payload = position_batch_payload(positions.get(partition, []), statics_before.get(partition))
+                await position_topic.send(value=dumps(payload), partition=partition)
             for partition, items in statics.items():
                 await static_topic.send(value=dumps(static_batch_payload(items)), partition=partition)
             metrics.record_processing.labels("decode").observe(time.perf_counter() - started)
 
-    @app.agent(app.topic(topics.position.name, topics.static.name))
+    # Only ais.position: its records carry the partition's static reports in feed order too, which
+    # two topics could not guarantee (Kafka orders records within one topic-partition only).
+    @app.agent(position_topic)
     async def track(stream: faust.Stream) -> None:
         async for event in stream.events():
             consumed_at = time.perf_counter()
             topic = event.message.topic
             metrics.records_consumed.labels(topic).inc()
             try:
-                payload = loads(event.value)
-                events = positions_from_payload(payload) if topic == topics.position.name else statics_from_payload(payload)
+                events = events_from_position_payload(loads(event.value))
             except (ValueError, TypeError, KeyError) as error:
                 await send_dead_letter(_unreadable(event.value, f"{type(error).__name__}: {error}", topic), topic)
                 continue

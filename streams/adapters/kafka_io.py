@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -9,8 +10,11 @@ from dataclasses import dataclass
 from kafka import KafkaConsumer, KafkaProducer
 
 from streams.config import IngestConfig
+from streams.errors import UserError
 from streams.ingest import AisDecoder, detect_format
 from streams.wire import dumps, loads, raw_batch_payload
+
+SNIFF_LINES = 100  # leading lines (comments, blanks) searched for a recognisable one
 
 
 @dataclass
@@ -29,28 +33,18 @@ def publish_ais_lines(
     speed: float | None = None,
     on_progress: Callable[[PublishSummary], None] | None = None,
 ) -> PublishSummary:
-    """Publish lines as `ais.raw` batch records keyed by source (so they stay in order).
+    """Publish lines as `ais.raw` batch records keyed by source (so they stay in order). Blank
+    lines are not published.
 
     With `speed`, batches are paced at `speed` x real time on the feed's own event time.
     """
+    summary = PublishSummary()
+    lines_iter = iter(lines)
+    fmt, header, leading = _sniff_format(lines_iter, ais_format)
+    lines_iter = itertools.chain(leading, lines_iter)
     producer = KafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=10, retries=10, max_request_size=4 * 1024 * 1024
     )
-    summary = PublishSummary()
-    lines_iter = iter(lines)
-    header: str | None = None
-    fmt = ais_format
-    if fmt == "auto" or fmt != "nmea":
-        first = next(lines_iter, None)
-        if first is None:
-            producer.close()
-            return summary
-        if fmt == "auto":
-            fmt = detect_format(first)
-        if fmt == "nmea":
-            lines_iter = _prepend(first, lines_iter)
-        else:
-            header = first.rstrip("\r\n")
     pacer = _Pacer(speed, AisDecoder(ingest, source, fmt)) if speed else None
     key = source.encode()
     try:
@@ -89,9 +83,23 @@ class _Pacer:
             time.sleep(delay)
 
 
-def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+def _sniff_format(lines: Iterator[str], ais_format: str) -> tuple[str, str | None, list[str]]:
+    """The feed's format, its CSV header (not published as a line: each record carries it), and
+    the lines read to find them (still to publish: comments before NMEA, say)."""
+    leading: list[str] = []
+    for line in itertools.islice(lines, SNIFF_LINES):
+        text = line.rstrip("\r\n")
+        try:
+            fmt = detect_format(text) if ais_format == "auto" else ais_format
+        except ValueError:
+            leading.append(line)
+            continue
+        if fmt == "nmea":
+            return fmt, None, [*leading, line]
+        return fmt, text, leading
+    if ais_format == "auto" and leading:
+        raise UserError(f"cannot tell the AIS format from the first {len(leading)} lines; pass --format")
+    return ("nmea" if ais_format == "auto" else ais_format), None, leading
 
 
 def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:

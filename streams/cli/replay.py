@@ -16,7 +16,7 @@ from streams.domain.alerts import Alert, alert_payload
 from streams.domain.events import DeadLetter
 from streams.errors import UserError
 from streams.refdata import load_reference_data
-from streams.replay import Progress, Replay, ReplaySummary
+from streams.replay import Progress, Replay, ReplaySummary, require_file
 from streams.wire import AIS_FORMATS, dead_letter_payload, dumps
 
 PROGRESS_INTERVAL_S = 1.0
@@ -39,8 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     paths = [Path(p) for p in args.ais]
     for path in paths:
-        if not path.is_file():
-            raise UserError(f"input file not found: {path}")
+        require_file(path)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     reference = load_reference_data(args.areas)
     started = time.perf_counter()
