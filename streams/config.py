@@ -111,33 +111,31 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(f"cannot read config file {path}: {error.strerror}") from error
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"config file {path} is not valid TOML: {error}") from error
-    settings = _build(Settings, data, "")
+    settings = _build(Settings(), data, "")
     return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+def _build(defaults: Any, data: dict[str, Any], where: str) -> Any:
+    """`defaults` (a settings dataclass instance) with the values of `data` put in, checked."""
     if not isinstance(data, dict):
         raise ConfigError(f"config section [{where}] must be a table")
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(known))
+    known = {f.name for f in dataclasses.fields(defaults)}
+    unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"unknown config key(s) in [{where or 'top level'}]: {', '.join(unknown)}")
-    defaults = cls()
     values: dict[str, Any] = {}
     for name, value in data.items():
         current = getattr(defaults, name)
         path = f"{where}.{name}" if where else name
         if dataclasses.is_dataclass(current):
-            if isinstance(current, TopicSpec) and isinstance(value, dict):
-                value = {"name": current.name, "partitions": current.partitions, "compacted": current.compacted} | value
-            values[name] = _build(type(current), value, path)
-        else:
-            expected = type(current)
-            if expected is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, expected) or isinstance(value, bool) != isinstance(current, bool):
-                raise ConfigError(f"config {path}: expected {expected.__name__}, got {value!r}")
-            values[name] = value
+            values[name] = _build(current, value, path)
+            continue
+        expected = type(current)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool) != isinstance(current, bool):
+            raise ConfigError(f"config {path}: expected {expected.__name__}, got {value!r}")
+        values[name] = value
     try:
         return dataclasses.replace(defaults, **values)
     except ValueError as error:
