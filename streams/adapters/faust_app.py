@@ -21,7 +21,7 @@ import faust
 from kafka.partitioner.default import murmur2
 
 from streams.adapters.metrics import WorkerMetrics
-from streams.config import Settings
+from streams.config import Settings, TopicSpec
 from streams.core import DetectionCore
 from streams.domain.alerts import Alert, alert_payload
 from streams.domain.events import DeadLetter, PositionReport, StaticReport
@@ -50,7 +50,7 @@ def mmsi_partition(mmsi: int, partitions: int) -> int:
 
 
 class TableVesselStore:
-    """Vessel state cached as objects in front of a Faust table (JSON bytes, changelogged).
+    """Vessel state cached as objects in front of a Faust table (JSON, changelogged).
 
     Objects are written back once per consumed record (`flush`), inside the record's event, so the
     changelog entry goes to the record's partition: the partition that owns those MMSIs.
@@ -66,14 +66,14 @@ class TableVesselStore:
         state = self._cache.get(mmsi)
         if state is None:
             stored = self.table.get(str(mmsi))
-            state = VesselState.from_dict(loads(stored)) if stored is not None else VesselState(mmsi)
+            state = VesselState.from_dict(stored) if stored is not None else VesselState(mmsi)
             self._cache[mmsi] = state
         self._dirty.add(mmsi)
         return state
 
     def flush(self) -> None:
         for mmsi in self._dirty:
-            self.table[str(mmsi)] = dumps(self._cache[mmsi].to_dict())
+            self.table[str(mmsi)] = self._cache[mmsi].to_dict()
         self._dirty.clear()
 
     def forget(self) -> None:
@@ -87,7 +87,7 @@ class TableVesselStore:
             for key, stored in self.table.items():
                 mmsi = int(key)
                 if mmsi not in self._cache:
-                    self._cache[mmsi] = VesselState.from_dict(loads(stored))
+                    self._cache[mmsi] = VesselState.from_dict(stored)
             self._complete = True
         return iter(list(self._cache.values()))
 
@@ -113,18 +113,22 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
         topic_allow_declare=True,
         table_standby_replicas=0,
         consumer_auto_offset_reset="earliest",
-        key_serializer="raw",
-        value_serializer="raw",
         web_enabled=True,
         web_bind="127.0.0.1",
         web_port=settings.worker.web_port,
         producer_linger_ms=5,
     )
-    raw_topic = app.topic(topics.raw.name, partitions=topics.raw.partitions)
-    position_topic = app.topic(topics.position.name, partitions=topics.position.partitions)
-    static_topic = app.topic(topics.static.name, partitions=topics.static.partitions)
-    alerts_topic = app.topic(topics.alerts.name, partitions=topics.alerts.partitions)
-    dead_topic = app.topic(topics.deadletter.name, partitions=topics.deadletter.partitions)
+    def topic(spec: TopicSpec) -> faust.TopicT:
+        # Our records are orjson bytes (wire.py); Faust's codecs stay out of the way.
+        return app.topic(spec.name, partitions=spec.partitions, key_serializer="raw", value_serializer="raw")
+
+    raw_topic = topic(topics.raw)
+    position_topic = topic(topics.position)
+    static_topic = topic(topics.static)
+    alerts_topic = topic(topics.alerts)
+    dead_topic = topic(topics.deadletter)
+    # Keys and values in Faust's JSON codec (the app default): what a worker sets and what a
+    # restarted worker recovers from the changelog are then the same types (str keys, dicts).
     vessel_table = app.Table(VESSEL_TABLE, partitions=topics.position.partitions, default=None)
 
     store = TableVesselStore(vessel_table)
