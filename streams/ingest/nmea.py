@@ -68,6 +68,10 @@ from streams.ingest.result import (
     DecodeResult,
 )
 
+TAG_CACHE_SIZE = 4096
+"""Distinct tag blocks remembered per decoder: one per receiver and second is typical."""
+_MISSING = object()
+
 MS_EPOCH_THRESHOLD = 1e11
 """Epoch values above this are milliseconds (1e11 s is the year 5138; 1e11 ms is 1973)."""
 
@@ -157,8 +161,7 @@ class NmeaDecoder:
         self._pending: dict[tuple[object, ...], _Pending] = {}
         self._pghp_epoch_s: float | None = None
         self._clock_s: float | None = None
-        self._tag_raw: str | None = None
-        self._tag_value: tuple[float | None, str | None, TagBlockGroup | None] | None = None
+        self._tags: dict[str, tuple[float | None, str | None, TagBlockGroup | None] | None] = {}
         self._day_cache: dict[tuple[str, str, str], float] = {}
 
     header: str | None = None  # NMEA has no header; the attribute mirrors the CSV decoder's.
@@ -282,18 +285,20 @@ class NmeaDecoder:
             self._fragment(sentence, raw, epoch_s, station, group, received_at_s, out)
 
     def _tag(self, tag: str) -> tuple[float | None, str | None, TagBlockGroup | None] | None:
-        """(epoch_s, station, group) of a tag block, None if its checksum is bad. Cached: a
-        receiver repeats the same block for every sentence of a second."""
-        if tag == self._tag_raw:
-            return self._tag_value
+        """(epoch_s, station, group) of a tag block, None if its checksum is bad. Cached: each
+        receiver of a merged feed repeats the same block for every sentence of a second."""
+        cached = self._tags.get(tag, _MISSING)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]
         block = TagBlock(tag.encode())
         block.init()
         value = None
         if block.is_valid:
             group = block.group
             value = (_epoch(block.receiver_timestamp), block.source_station or None, group)
-        self._tag_raw = tag
-        self._tag_value = value
+        if len(self._tags) >= TAG_CACHE_SIZE:
+            self._tags.clear()
+        self._tags[tag] = value
         return value
 
     def _pghp(self, raw: str, body: str, out: DecodeResult) -> None:
