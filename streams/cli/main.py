@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from streams.config import ConfigError, load_settings
 from streams.errors import UserError
 
-SUBCOMMAND_MODULES = ("replay", "worker", "produce", "kafka_cmd", "demo")
+SUBCOMMAND_MODULES = ("replay", "worker", "produce", "kafka_cmd", "demo", "alertmanager_bridge")
 
 
 def build_parser() -> argparse.ArgumentParser:
