@@ -224,6 +224,24 @@ def read_dead_letters(setup: dict, count: int) -> list[dict]:
                                            until=lambda records: len(records) >= count)]
 
 
+def test_shipped_config_is_valid_and_routes_enforcement_alerts() -> None:
+    require_binary(*BINARIES)
+    amtool = shutil.which("amtool")
+    if amtool is None:
+        pytest.skip("amtool not on PATH (it comes with Alertmanager)")
+    checked = subprocess.run([amtool, "check-config", str(CONFIG)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    def receiver(*labels: str) -> str:
+        routed = subprocess.run([amtool, "config", "routes", "test", f"--config.file={CONFIG}", *labels],
+                                capture_output=True, text=True, timeout=30)
+        return routed.stdout.strip()
+
+    assert receiver("alertname=picket_ais_gap", "severity=high") == "enforcement-desk-urgent"
+    assert receiver("alertname=picket_ais_gap", "severity=medium") == "enforcement-desk"
+    assert receiver("alertname=PicketWorkerDown", "severity=critical", "team=ops") == "operations"
+
+
 def test_alerts_fire_resolve_and_survive_alertmanager_and_bridge_restarts(setup) -> None:
     alertmanager: Alertmanager = setup["alertmanager"]
     now = time.time()
