@@ -31,6 +31,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 import streams.adapters.lag
 from streams.adapters.lag import LAG_METRIC, ConsumerLagExporter
 from streams.adapters.local_kafka import find_project_root
+from streams.config import WorkerConfig
 
 from .worker_harness import NMEA_DATA, SAMPLE_FEED, WorkerRun, free_port, start_worker
 
@@ -96,7 +97,8 @@ def test_prometheus_config_is_valid() -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
     jobs = {job["job_name"]: job for job in yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())["scrape_configs"]}
     assert {WORKER_JOB, BRIDGE_JOB} <= jobs.keys()
-    assert all(target.endswith(":9108") for config in jobs[WORKER_JOB]["static_configs"] for target in config["targets"])
+    workers = [target for config in jobs[WORKER_JOB]["static_configs"] for target in config["targets"]]
+    assert workers[0] == f"127.0.0.1:{WorkerConfig().metrics_port}"  # the default worker, first
 
 
 def test_dashboard_is_provisioned_and_well_formed() -> None:
