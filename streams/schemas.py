@@ -30,7 +30,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("streams.schemas needs jsonschema: pip install -e '.[test]'") from error
 
 SCHEMAS_DIR = Path(streams.__file__).resolve().parents[1] / "schemas"
-KINDS = ("ais.raw", "ais.position", "ais.static", "alerts", "deadletter")
+KINDS = ("ais.raw", "ais.position", "ais.static", "alerts", "deadletter", "launch.detection")
 """Topic kinds with a schema; the file is `schemas/<kind>.v<version>.json`."""
 
 
