@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,21 +44,26 @@ VESSEL_TABLE = "vessel-state"
 RAW_PREVIEW_LIMIT = 65_536  # bytes of an unreadable record kept in its dead letter
 
 
+@lru_cache(maxsize=1 << 20)
 def mmsi_partition(mmsi: int, partitions: int) -> int:
     """Kafka's default partitioner on the MMSI as a decimal string, so records keyed by MMSI from
-    any other producer land on the same partition as our batches."""
+    any other producer land on the same partition as our batches. Cached: murmur2 in Python
+    costs microseconds, and a feed repeats the same few thousand MMSIs."""
     return (murmur2(str(mmsi).encode()) & 0x7FFFFFFF) % partitions
 
 
 class TableVesselStore:
-    """Vessel state cached as objects in front of a Faust table (JSON, changelogged).
+    """Vessel state as objects in memory, in front of a Faust table backed by a changelog.
 
-    Objects are written back once per consumed record (`flush`), inside the record's event, so the
-    changelog entry goes to the record's partition: the partition that owns those MMSIs.
+    Changed vessels are written to the table and its changelog when Faust is about to commit
+    offsets (`flush`, from `FlushBeforeCommit`), each to its MMSI's partition: every event whose
+    offset is committed has its state in the changelog first, and a vessel that changes many
+    times between two commits is written once, not once per message.
     """
 
-    def __init__(self, table: faust.Table) -> None:
+    def __init__(self, table: faust.Table, partitions: int) -> None:
         self.table = table
+        self.partitions = partitions
         self._cache: dict[int, VesselState] = {}
         self._dirty: set[int] = set()
         self._complete = False
@@ -71,13 +77,21 @@ class TableVesselStore:
         self._dirty.add(mmsi)
         return state
 
-    def flush(self) -> None:
+    def flush(self) -> int:
+        """Write changed vessels to the table and (buffered in the producer) its changelog."""
+        data = self.table.data
         for mmsi in self._dirty:
-            self.table[str(mmsi)] = self._cache[mmsi].to_dict()
+            key = str(mmsi)
+            value = self._cache[mmsi].to_dict()
+            data[key] = value
+            self.table.send_changelog(mmsi_partition(mmsi, self.partitions), key, value)
+        written = len(self._dirty)
         self._dirty.clear()
+        return written
 
     def forget(self) -> None:
         """After a rebalance the partitions held may differ: reload lazily from the table."""
+        self.flush()
         self._cache.clear()
         self._dirty.clear()
         self._complete = False
@@ -93,6 +107,20 @@ class TableVesselStore:
 
     def __len__(self) -> int:
         return len(self.table) if not self._complete else len(self._cache)
+
+
+class FlushBeforeCommit(faust.Sensor):
+    """Faust calls `on_commit_initiated` right before it picks the offsets to commit, with no
+    await in between, and flushes the producer before committing them: state written here is
+    in the changelog before any offset of an event that changed it."""
+
+    def __init__(self, store: TableVesselStore, metrics: WorkerMetrics) -> None:
+        super().__init__()
+        self.store = store
+        self.metrics = metrics
+
+    def on_commit_initiated(self, consumer: Any) -> None:
+        self.metrics.state_writes.inc(self.store.flush())
 
 
 @dataclass(frozen=True)
@@ -131,7 +159,8 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
     # restarted worker recovers from the changelog are then the same types (str keys, dicts).
     vessel_table = app.Table(VESSEL_TABLE, partitions=topics.position.partitions, default=None)
 
-    store = TableVesselStore(vessel_table)
+    store = TableVesselStore(vessel_table, topics.position.partitions)
+    app.sensors.add(FlushBeforeCommit(store, metrics))
     processor = EventTimeProcessor(DetectionCore(settings.detection, reference), store)
     decoders: dict[str, AisDecoder] = {}
     partitions = topics.position.partitions
@@ -201,7 +230,6 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
                 continue
             metrics.messages_consumed.labels(topic).inc(len(events))
             alerts = processor.process(events)
-            store.flush()
             await send_alerts(alerts, consumed_at)
             if processor.watermark_s is not None:
                 metrics.event_time_watermark.set(processor.watermark_s)
@@ -210,6 +238,7 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
 
     @app.timer(settings.worker.open_check_wall_interval_s)
     async def raise_ongoing_activity() -> None:
+        metrics.ready.set(_is_ready(app))
         await send_alerts(processor.check_open_if_due(), time.perf_counter())
 
     @app.on_partitions_revoked.connect
@@ -217,6 +246,11 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
         store.forget()
 
     return WorkerApp(app, processor, store)
+
+
+def _is_ready(app: faust.App) -> bool:
+    """Assigned, table recovered, streams seeked to their committed offsets."""
+    return not app.rebalancing and app.tables.recovery.completed.is_set()
 
 
 def _read_raw_batch(value: bytes) -> dict[str, Any] | DeadLetter:

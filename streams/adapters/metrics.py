@@ -57,6 +57,14 @@ class WorkerMetrics:
             buckets=CONSUME_TO_EMIT_BUCKETS_S,
             registry=r,
         )
+        self.state_writes = Counter(
+            "picket_state_writes_total", "Vessel states written to the table changelog", registry=r
+        )
+        self.ready = Gauge(
+            "picket_worker_ready",
+            "1 when the worker holds its partitions with state recovered and processes them, else 0",
+            registry=r,
+        )
         self.vessels_tracked = Gauge(
             "picket_vessels_tracked", "Vessels whose state this worker holds", registry=r
         )

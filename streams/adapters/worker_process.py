@@ -30,6 +30,7 @@ class WorkerProcess:
         data_dir: Path,
         log_path: Path,
         config_path: Path | None = None,
+        loglevel: str = "warning",
     ) -> None:
         self.root = root
         self.bootstrap = bootstrap
@@ -38,6 +39,7 @@ class WorkerProcess:
         self.data_dir = data_dir
         self.log_path = log_path
         self.config_path = config_path
+        self.loglevel = loglevel
         self.process: subprocess.Popen | None = None
 
     def start(self, ready_timeout_s: float = 120.0) -> None:
@@ -46,7 +48,7 @@ class WorkerProcess:
             command += ["--config", str(self.config_path)]
         command += [
             "worker", "--broker", self.bootstrap, "--metrics-port", str(self.metrics_port),
-            "--web-port", str(self.web_port), "--data-dir", str(self.data_dir),
+            "--web-port", str(self.web_port), "--data-dir", str(self.data_dir), "--loglevel", self.loglevel,
         ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
@@ -54,6 +56,10 @@ class WorkerProcess:
                 command, cwd=self.root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         self.wait_until(lambda samples: True, ready_timeout_s, "start")
+
+    def wait_ready(self, timeout_s: float = 120.0) -> None:
+        """Until the worker reports it holds its partitions with recovered state (`picket_worker_ready`)."""
+        self.wait_until(lambda samples: samples.get("picket_worker_ready{}") == 1.0, timeout_s, "become ready")
 
     def scrape(self) -> Samples:
         from prometheus_client.parser import text_string_to_metric_families

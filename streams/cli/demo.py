@@ -51,6 +51,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             Path(args.config) if args.config else None,
         )
         worker.start(WORKER_START_TIMEOUT_S)
+        worker.wait_ready(WORKER_START_TIMEOUT_S)
         print(f"[4/5] publishing {feed.name}")
         with open(feed, encoding="utf-8", errors="replace") as lines:
             published = publish_ais_lines(

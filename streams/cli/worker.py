@@ -36,6 +36,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import faust
 
     from streams.adapters.faust_app import build_app
+    from streams.adapters.lag import ConsumerLagExporter
     from streams.adapters.local_kafka import wait_until_answers
     from streams.adapters.metrics import WorkerMetrics
     from streams.adapters.topics import ensure_topics
@@ -46,6 +47,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     ensure_topics(settings.kafka.bootstrap, settings.topics.all())
     metrics = WorkerMetrics()
     metrics.serve(settings.worker.metrics_port)
+    # Lag is what the broker holds beyond the group's committed offsets: exported per partition
+    # so Prometheus can alert on lag that keeps growing.
+    ConsumerLagExporter(
+        settings.kafka.bootstrap, settings.worker.app_id,
+        [settings.topics.raw.name, settings.topics.position.name], metrics.registry,
+    ).start()
     worker_app = build_app(settings, load_reference_data(args.areas), metrics, Path(args.data_dir))
     worker = faust.Worker(worker_app.app, loglevel=args.loglevel.upper(), quiet=True)
     worker.execute_from_commandline()

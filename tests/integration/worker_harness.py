@@ -64,8 +64,11 @@ def start_worker(bootstrap: str, topics: Topics, tmp_path: Path, raw_batch_lines
     config = write_config(tmp_path / "picket.toml", topics, f"picket-test-{uuid.uuid4().hex[:8]}", raw_batch_lines)
     settings = load_settings(config)
     ensure_topics(bootstrap, topics.all())
-    worker = WorkerProcess(ROOT, bootstrap, free_port(), free_port(), tmp_path / "worker", tmp_path / "worker.log", config)
+    worker = WorkerProcess(
+        ROOT, bootstrap, free_port(), free_port(), tmp_path / "worker", tmp_path / "worker.log", config, loglevel="info"
+    )
     worker.start()
+    worker.wait_ready()
     return WorkerRun(settings, worker, bootstrap)
 
 
