@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.core import DetectionConfig
+from streams.launch.config import LaunchConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ class Topics:
     static: TopicSpec = TopicSpec("ais.static", 4)
     alerts: TopicSpec = TopicSpec("alerts", 4, compacted=True)
     deadletter: TopicSpec = TopicSpec("deadletter", 1)
+    launch: TopicSpec = TopicSpec("launch.detection", 1)
+    """One partition: fusing reports of one launch and the launch tempo need every report in one
+    place, and the feed is a few records a day."""
 
     def __post_init__(self) -> None:
         if self.position.partitions != self.static.partitions:
@@ -48,7 +52,7 @@ class Topics:
             raise ValueError("ais.position and ais.static need the same partition count")
 
     def all(self) -> list[TopicSpec]:
-        return [self.raw, self.position, self.static, self.alerts, self.deadletter]
+        return [self.raw, self.position, self.static, self.alerts, self.deadletter, self.launch]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ class Settings:
     topics: Topics = field(default_factory=Topics)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     detection: DetectionConfig = field(default_factory=DetectionConfig)
+    launch: LaunchConfig = field(default_factory=LaunchConfig)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
 
 
@@ -133,6 +138,8 @@ def _build(defaults: Any, data: dict[str, Any], where: str) -> Any:
         expected = type(current)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        if expected is tuple and isinstance(value, list):
+            value = tuple(float(v) if isinstance(v, int) and current and isinstance(current[0], float) else v for v in value)
         if not isinstance(value, expected) or isinstance(value, bool) != isinstance(current, bool):
             raise ConfigError(f"config {path}: expected {expected.__name__}, got {value!r}")
         values[name] = value

@@ -18,6 +18,7 @@ from streams.domain.reference import ReferenceData
 from streams.domain.vessel_state import VesselStates
 from streams.errors import UserError
 from streams.ingest import AisDecoder, DecodeResult
+from streams.launch import LaunchDetector, LaunchReference, LaunchState, load_launch_reference, parse_launch_lines
 from streams.processing import EventTimeProcessor
 
 CHUNK_LINES = 2000
@@ -33,6 +34,7 @@ class ReplaySummary:
     dead_letters_by_reason: Counter = field(default_factory=Counter)
     vessels: int = 0
     out_of_order_positions: int = 0
+    launch_detections: int = 0
     alert_emissions: int = 0
     alerts_by_type: Counter = field(default_factory=Counter)
     alerts_by_severity: Counter = field(default_factory=Counter)
@@ -85,10 +87,13 @@ class Replay:
         on_alert: Callable[[Alert], None],
         on_dead_letter: Callable[[DeadLetter], None],
         on_progress: Callable[[Progress], None] | None = None,
+        launch_reference: LaunchReference | None = None,
     ) -> None:
         self.settings = settings
         self.states = VesselStates()
         self.processor = EventTimeProcessor(DetectionCore(settings.detection, reference), self.states)
+        self.launch_reference = launch_reference
+        self.launch_state = LaunchState()
         self.on_alert = on_alert
         self.on_dead_letter = on_dead_letter
         self.on_progress = on_progress
@@ -106,6 +111,23 @@ class Replay:
                 if self.on_progress is not None:
                     self.on_progress(Progress(str(path), raw.tell(), total, self.summary.lines_in))
             self._take(decoder.flush())
+        self.summary.files += 1
+
+    def run_launch_file(self, path: Path, launch_format: str = "auto") -> None:
+        """Launch detections (`launch.detection` JSON lines or the CNS missile-test CSV)."""
+        require_file(path)
+        if self.launch_reference is None:
+            self.launch_reference = load_launch_reference()
+        detector = LaunchDetector(self.settings.launch, self.launch_reference)
+        handle, raw = open_text(path)
+        with raw, handle:
+            for record in parse_launch_lines(handle, path.name, launch_format, self.launch_reference.sites):
+                if isinstance(record, DeadLetter):
+                    self.summary.dead_letters_by_reason[record.reason] += 1
+                    self.on_dead_letter(record)
+                    continue
+                self.summary.launch_detections += 1
+                self._emit(detector.on_detection(self.launch_state, record))
         self.summary.files += 1
 
     def finish(self) -> ReplaySummary:

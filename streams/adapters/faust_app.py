@@ -4,6 +4,7 @@ Topology (every record carries a batch, to amortise Faust's per-record cost):
   ais.raw (key: source) --decode--> ais.position (one batch per MMSI partition, static reports
                                     interleaved in feed order) and ais.static (static reports alone)
   ais.position --track--> alerts (key: alert_id), vessel state in a changelogged table
+  launch.detection (1 partition) --launches--> alerts, fusion and tempo state in a table
   anything unreadable --------------> deadletter (key: source), with the reason
 """
 
@@ -29,6 +30,7 @@ from streams.domain.events import DeadLetter, PositionReport, StaticReport
 from streams.domain.reference import ReferenceData
 from streams.domain.vessel_state import VesselState
 from streams.ingest import AisDecoder
+from streams.launch import LaunchDetector, LaunchRecordError, LaunchReference, LaunchState, detection_from_payload
 from streams.processing import EventTimeProcessor
 from streams.wire import (
     AIS_FORMATS,
@@ -41,6 +43,9 @@ from streams.wire import (
 )
 
 VESSEL_TABLE = "vessel-state"
+LAUNCH_TABLE = "launch-state"
+# Fusion and tempo look at every launch together: one state, under one key.
+LAUNCH_STATE_KEY = "launch"
 RAW_PREVIEW_LIMIT = 65_536  # bytes of an unreadable record kept in its dead letter
 
 
@@ -130,7 +135,13 @@ class WorkerApp:
     store: TableVesselStore
 
 
-def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetrics, data_dir: Path) -> WorkerApp:
+def build_app(
+    settings: Settings,
+    reference: ReferenceData,
+    launch_reference: LaunchReference,
+    metrics: WorkerMetrics,
+    data_dir: Path,
+) -> WorkerApp:
     topics = settings.topics
     app = faust.App(
         settings.worker.app_id,
@@ -155,9 +166,12 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
     static_topic = topic(topics.static)
     alerts_topic = topic(topics.alerts)
     dead_topic = topic(topics.deadletter)
+    launch_topic = topic(topics.launch)
     # Keys and values in Faust's JSON codec (the app default): what a worker sets and what a
     # restarted worker recovers from the changelog are then the same types (str keys, dicts).
     vessel_table = app.Table(VESSEL_TABLE, partitions=topics.position.partitions, default=None)
+    launch_table = app.Table(LAUNCH_TABLE, partitions=topics.launch.partitions, default=None)
+    launch_detector = LaunchDetector(settings.launch, launch_reference)
 
     store = TableVesselStore(vessel_table, topics.position.partitions)
     app.sensors.add(FlushBeforeCommit(store, metrics))
@@ -236,6 +250,27 @@ def build_app(settings: Settings, reference: ReferenceData, metrics: WorkerMetri
             metrics.vessels_tracked.set(len(store))
             metrics.record_processing.labels("track").observe(time.perf_counter() - consumed_at)
 
+    @app.agent(launch_topic)
+    async def launches(stream: faust.Stream) -> None:
+        async for event in stream.events():
+            consumed_at = time.perf_counter()
+            metrics.records_consumed.labels(topics.launch.name).inc()
+            try:
+                detection = detection_from_payload(loads(event.value), launch_reference.sites)
+            except LaunchRecordError as error:
+                letter = DeadLetter(error.reason, _preview(event.value), f"topic:{topics.launch.name}", str(error), error.epoch_s)
+                await send_dead_letter(letter, topics.launch.name)
+                continue
+            except ValueError as error:
+                await send_dead_letter(_unreadable(event.value, f"not JSON: {error}", topics.launch.name), topics.launch.name)
+                continue
+            metrics.messages_consumed.labels(topics.launch.name).inc()
+            stored = launch_table.get(LAUNCH_STATE_KEY)
+            state = LaunchState.from_dict(stored) if stored is not None else LaunchState()
+            alerts = launch_detector.on_detection(state, detection)
+            launch_table[LAUNCH_STATE_KEY] = state.to_dict()
+            await send_alerts(alerts, consumed_at)
+
     @app.timer(settings.worker.open_check_wall_interval_s)
     async def raise_ongoing_activity() -> None:
         metrics.ready.set(_is_ready(app))
@@ -288,5 +323,8 @@ def _read_raw_batch(value: bytes) -> dict[str, Any] | DeadLetter:
 
 
 def _unreadable(value: bytes | None, detail: str, topic: str) -> DeadLetter:
-    raw = (value or b"")[:RAW_PREVIEW_LIMIT].decode("utf-8", errors="replace")
-    return DeadLetter(reason="bad_record", raw=raw, source=f"topic:{topic}", detail=detail)
+    return DeadLetter(reason="bad_record", raw=_preview(value), source=f"topic:{topic}", detail=detail)
+
+
+def _preview(value: bytes | None) -> str:
+    return (value or b"")[:RAW_PREVIEW_LIMIT].decode("utf-8", errors="replace")

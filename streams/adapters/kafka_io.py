@@ -12,7 +12,9 @@ from kafka import KafkaConsumer, KafkaProducer
 from streams.config import IngestConfig
 from streams.errors import UserError
 from streams.ingest import AisDecoder, detect_format
-from streams.wire import dumps, loads, raw_batch_payload
+from streams.domain.events import DeadLetter
+from streams.launch import LaunchDetection, detection_payload
+from streams.wire import dead_letter_payload, dumps, loads, raw_batch_payload
 
 SNIFF_LINES = 100  # leading lines (comments, blanks) searched for a recognisable one
 
@@ -21,6 +23,7 @@ SNIFF_LINES = 100  # leading lines (comments, blanks) searched for a recognisabl
 class PublishSummary:
     lines: int = 0
     records: int = 0
+    dead_letters: int = 0
 
 
 def publish_ais_lines(
@@ -57,6 +60,29 @@ def publish_ais_lines(
             summary.records += 1
             if on_progress is not None:
                 on_progress(summary)
+        producer.flush()
+    finally:
+        producer.close()
+    return summary
+
+
+def publish_launch_records(
+    bootstrap: str, launch_topic: str, deadletter_topic: str, records: Iterable[LaunchDetection | DeadLetter], source: str
+) -> PublishSummary:
+    """One `launch.detection` record per detection, keyed by source; input that is not a
+    detection goes to the dead-letter topic with its reason instead of being dropped."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", retries=10)
+    summary = PublishSummary()
+    key = source.encode()
+    try:
+        for record in records:
+            if isinstance(record, DeadLetter):
+                payload = dead_letter_payload(record, launch_topic, time.time())
+                producer.send(deadletter_topic, key=key, value=dumps(payload))
+                summary.dead_letters += 1
+            else:
+                producer.send(launch_topic, key=key, value=dumps(detection_payload(record)))
+                summary.records += 1
         producer.flush()
     finally:
         producer.close()

@@ -1,4 +1,4 @@
-"""`picket produce ais FILE|-`: publish an AIS feed to `ais.raw`."""
+"""`picket produce ais|launches FILE|-`: publish a feed to its topic."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from streams.config import Settings
 from streams.errors import UserError
+from streams.launch import FORMATS as LAUNCH_FORMATS
 from streams.wire import AIS_FORMATS
 
 
@@ -21,6 +22,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ais.add_argument("--source", help="source name, the record key (default: the file name)")
     ais.add_argument("--speed", type=float, help="pace at SPEED x real time on the feed's event time")
     ais.set_defaults(run=run_ais)
+    launches = feeds.add_parser("launches", help="publish launch detections to launch.detection")
+    launches.add_argument("file", metavar="FILE", help="launch.detection JSON lines or the CNS missile-test CSV, or -")
+    launches.add_argument("--broker", help="bootstrap servers host:port (default from config)")
+    launches.add_argument("--format", default="auto", choices=("auto", *LAUNCH_FORMATS))
+    launches.add_argument("--source", help="source name, the record key (default: the file name)")
+    launches.set_defaults(run=run_launches)
+
+
+def run_launches(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.adapters.kafka_io import publish_launch_records
+    from streams.adapters.local_kafka import wait_until_answers
+    from streams.adapters.topics import ensure_topics
+    from streams.launch import load_launch_reference, parse_launch_lines
+    from streams.replay import open_text, require_file
+
+    bootstrap = args.broker or settings.kafka.bootstrap
+    wait_until_answers(bootstrap, timeout_s=30)
+    ensure_topics(bootstrap, settings.topics.all())
+    sites = load_launch_reference().sites
+    topics = settings.topics
+    if args.file == "-":
+        source = args.source or "stdin"
+        records = parse_launch_lines(sys.stdin, source, args.format, sites)
+        summary = publish_launch_records(bootstrap, topics.launch.name, topics.deadletter.name, records, source)
+    else:
+        path = Path(args.file)
+        require_file(path)
+        source = args.source or path.name
+        handle, raw = open_text(path)
+        with raw, handle:
+            records = parse_launch_lines(handle, source, args.format, sites)
+            summary = publish_launch_records(bootstrap, topics.launch.name, topics.deadletter.name, records, source)
+    print(
+        f"published {summary.records} launch detections to {topics.launch.name} and "
+        f"{summary.dead_letters} dead letters to {topics.deadletter.name} at {bootstrap}"
+    )
+    return 0
 
 
 def run_ais(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,6 +15,7 @@ from streams.config import Settings
 from streams.domain.alerts import Alert, alert_payload
 from streams.domain.events import DeadLetter
 from streams.errors import UserError
+from streams.launch import FORMATS as LAUNCH_FORMATS
 from streams.refdata import load_reference_data
 from streams.replay import Progress, Replay, ReplaySummary, require_file
 from streams.wire import AIS_FORMATS, dead_letter_payload, dumps
@@ -23,9 +24,14 @@ PROGRESS_INTERVAL_S = 1.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("replay", help="run the detection core over AIS files (no broker)")
-    parser.add_argument("--ais", nargs="+", required=True, metavar="FILE", help="AIS files (plain or .gz)")
-    parser.add_argument("--format", default="auto", choices=("auto", *AIS_FORMATS), help="input format")
+    parser = subparsers.add_parser("replay", help="run the detection core over feed files (no broker)")
+    parser.add_argument("--ais", nargs="+", default=[], metavar="FILE", help="AIS files (plain or .gz)")
+    parser.add_argument("--format", default="auto", choices=("auto", *AIS_FORMATS), help="AIS input format")
+    parser.add_argument(
+        "--launches", nargs="+", default=[], metavar="FILE",
+        help="launch detections: launch.detection JSON lines or the CNS missile-test CSV",
+    )
+    parser.add_argument("--launch-format", default="auto", choices=("auto", *LAUNCH_FORMATS))
     parser.add_argument("--out", help="write alerts as JSON lines here (default: standard output)")
     parser.add_argument("--deadletter-out", metavar="FILE", help="write dead letters as JSON lines here")
     parser.add_argument("--areas", metavar="GEOJSON", help="areas of interest replacing the bundled ones")
@@ -38,7 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     paths = [Path(p) for p in args.ais]
-    for path in paths:
+    launch_paths = [Path(p) for p in args.launches]
+    if not paths and not launch_paths:
+        raise UserError("nothing to replay: pass --ais FILE... and/or --launches FILE...")
+    for path in [*paths, *launch_paths]:
         require_file(path)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     reference = load_reference_data(args.areas)
@@ -53,6 +62,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         replay = Replay(settings, reference, on_alert, on_dead_letter, _progress_printer() if show_progress else None)
         for path in paths:
             replay.run_file(path, args.format)
+        for path in launch_paths:
+            replay.run_launch_file(path, args.launch_format)
         summary = replay.finish()
     if show_progress:
         print(file=sys.stderr)
@@ -64,6 +75,8 @@ def print_summary(summary: ReplaySummary, elapsed_s: float, file: TextIO) -> Non
     rate = summary.lines_in / elapsed_s if elapsed_s > 0 else 0.0
     print(f"files: {summary.files}  lines: {summary.lines_in}  ({rate:,.0f} lines/s, {elapsed_s:.1f} s)", file=file)
     print(f"positions: {summary.positions}  statics: {summary.statics}  vessels: {summary.vessels}", file=file)
+    if summary.launch_detections:
+        print(f"launch detections: {summary.launch_detections}", file=file)
     print(f"ignored: {summary.ignored} {_counts(summary.ignored_by_reason)}", file=file)
     print(f"dead letters: {summary.dead_letters} {_counts(summary.dead_letters_by_reason)}", file=file)
     print(

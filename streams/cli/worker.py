@@ -40,6 +40,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from streams.adapters.local_kafka import wait_until_answers
     from streams.adapters.metrics import WorkerMetrics
     from streams.adapters.topics import ensure_topics
+    from streams.launch import load_launch_reference
     from streams.refdata import load_reference_data
 
     settings = apply_overrides(settings, args)
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         settings.kafka.bootstrap, settings.worker.app_id,
         [settings.topics.raw.name, settings.topics.position.name], metrics.registry,
     ).start()
-    worker_app = build_app(settings, load_reference_data(args.areas), metrics, Path(args.data_dir))
+    worker_app = build_app(settings, load_reference_data(args.areas), load_launch_reference(), metrics, Path(args.data_dir))
     worker = faust.Worker(worker_app.app, loglevel=args.loglevel.upper(), quiet=True)
     worker.execute_from_commandline()
     return 0

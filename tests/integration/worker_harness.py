@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import uuid
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ def free_port() -> int:
 def write_config(path: Path, topics: Topics, app_id: str, raw_batch_lines: int) -> Path:
     """A TOML config naming this test's topics and consumer group."""
     lines = [f'[worker]\napp_id = "{app_id}"\nopen_check_wall_interval_s = 1.0\n', f"[ingest]\nraw_batch_lines = {raw_batch_lines}\n"]
-    for name in ("raw", "position", "static", "alerts", "deadletter"):
+    for field in dataclasses.fields(Topics):
+        name = field.name
         spec = getattr(topics, name)
         lines.append(f'[topics.{name}]\nname = "{spec.name}"\npartitions = {spec.partitions}\n')
     path.write_text("\n".join(lines))
@@ -72,7 +74,9 @@ def start_worker(bootstrap: str, topics: Topics, tmp_path: Path, raw_batch_lines
     return WorkerRun(settings, worker, bootstrap)
 
 
-def replay_payloads(paths: list[Path], settings: Settings) -> tuple[list[dict], list[dict], object]:
+def replay_payloads(
+    paths: list[Path], settings: Settings, launch_paths: list[Path] = ()
+) -> tuple[list[dict], list[dict], object]:
     """Alerts and dead letters (as topic payloads) that `picket replay` makes of the same files."""
     alerts: list[dict] = []
     dead: list[dict] = []
@@ -84,4 +88,6 @@ def replay_payloads(paths: list[Path], settings: Settings) -> tuple[list[dict], 
     )
     for path in paths:
         replay.run_file(path)
+    for path in launch_paths:
+        replay.run_launch_file(path)
     return alerts, dead, replay.finish()
