@@ -12,6 +12,7 @@ import orjson
 
 from streams.domain.alerts import iso_utc
 from streams.domain.events import DeadLetter, PositionReport, StaticReport
+from streams.domain.fast_events import new_position
 
 SCHEMA_VERSION = 1
 AIS_FORMATS = ("nmea", "marinecadastre", "dma")
@@ -52,7 +53,10 @@ def position_batch_payload(
 
 def events_from_position_payload(payload: dict[str, Any]) -> list[PositionReport | StaticReport]:
     """Positions and their interleaved static reports, in feed order."""
-    positions = [PositionReport(**item) for item in payload["positions"]]
+    positions = [
+        new_position(*item.values()) if tuple(item) == _POSITION_FIELDS else PositionReport(**item)
+        for item in payload["positions"]
+    ]
     statics = payload.get("statics")
     if not statics:
         return list(positions)

@@ -179,14 +179,18 @@ def build_app(
     decoders: dict[str, AisDecoder] = {}
     partitions = topics.position.partitions
 
+    # Sends use force=True: Faust would otherwise hold them back ("attach" them to the consumed
+    # record) until its next offset commit, every few seconds, and the tracker would sit idle
+    # waiting for positions. Nothing is lost either way: Faust flushes the producer before it
+    # commits offsets, and a record processed twice after a crash yields the same alert ids.
     async def send_dead_letter(letter: DeadLetter, topic: str) -> None:
         metrics.dead_letters.labels(letter.reason).inc()
-        await dead_topic.send(key=letter.source, value=dumps(dead_letter_payload(letter, topic, time.time())))
+        await dead_topic.send(key=letter.source, value=dumps(dead_letter_payload(letter, topic, time.time())), force=True)
 
     async def send_alerts(alerts: list[Alert], consumed_at: float) -> None:
         now = time.time()
         for alert in alerts:
-            await alerts_topic.send(key=alert.alert_id, value=dumps(alert_payload(alert, now)))
+            await alerts_topic.send(key=alert.alert_id, value=dumps(alert_payload(alert, now)), force=True)
             metrics.alerts.labels(alert.type, alert.severity).inc()
             event_time = alert.end_s if alert.end_s is not None else processor.watermark_s
             if event_time is not None:
@@ -224,9 +228,9 @@ def build_app(
                     statics_before[partition].append((len(positions[partition]), ais_event))
             for partition in positions.keys() | statics_before.keys():
                 payload = position_batch_payload(positions.get(partition, []), statics_before.get(partition))
-                await position_topic.send(value=dumps(payload), partition=partition)
+                await position_topic.send(value=dumps(payload), partition=partition, force=True)
             for partition, items in statics.items():
-                await static_topic.send(value=dumps(static_batch_payload(items)), partition=partition)
+                await static_topic.send(value=dumps(static_batch_payload(items)), partition=partition, force=True)
             metrics.record_processing.labels("decode").observe(time.perf_counter() - started)
 
     # Only ais.position: its records carry the partition's static reports in feed order too, which

@@ -44,7 +44,7 @@ import math
 from datetime import datetime, timezone
 
 from streams.domain.events import DeadLetter, StaticReport
-from streams.ingest.fast_events import new_position
+from streams.domain.fast_events import new_position
 from streams.ingest.result import (
     ATON,
     BASE_STATION,

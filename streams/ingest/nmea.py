@@ -50,7 +50,7 @@ from pyais.util import checksum, compute_checksum
 
 from streams.config import IngestConfig
 from streams.domain.events import DeadLetter, StaticReport
-from streams.ingest.fast_events import new_position
+from streams.domain.fast_events import new_position
 from streams.ingest.result import (
     AIS_TYPE_PREFIX,
     BAD_CHECKSUM,
