@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from streams.detectors.ais_gap import GapConfig, GapDetector
+from streams.detectors.identity_change import IdentityConfig, IdentityDetector, IdentityIndex, ImoStore
 from streams.domain.alerts import Alert
 from streams.domain.events import AisEvent, PositionReport
 from streams.domain.reference import ReferenceData
@@ -15,6 +16,7 @@ from streams.domain.vessel_state import VesselState
 @dataclass(frozen=True, slots=True)
 class DetectionConfig:
     gap: GapConfig = field(default_factory=GapConfig)
+    identity: IdentityConfig = field(default_factory=IdentityConfig)
     open_check_interval_s: float = 600.0
     """Event-time interval between checks for activity still ongoing (a vessel still dark).
     10 min: well under the 6 h gap threshold, and cheap (one pass over the vessels)."""
@@ -25,23 +27,45 @@ class DetectionConfig:
 
 
 class DetectionCore:
-    def __init__(self, config: DetectionConfig, reference: ReferenceData) -> None:
+    """Runs every detector over one vessel's events (`on_event`) and the event-time clock (`on_clock`).
+
+    `identity_index` is the cross-vessel state of `identity_change` (IMO -> MMSIs); by default an
+    in-memory `IdentityIndex`, which is what replay wants. A worker whose vessels are spread over
+    partitions should hand the sightings to an agent keyed by IMO instead (see `IdentityIndex`).
+    """
+
+    def __init__(self, config: DetectionConfig, reference: ReferenceData, identity_index: ImoStore | None = None) -> None:
         self.config = config
         self.reference = reference
         self.gap = GapDetector(config.gap, reference)
+        self.identity = IdentityDetector(config.identity, reference)
+        self.identity_index: ImoStore = IdentityIndex() if identity_index is None else identity_index
 
     def on_event(self, state: VesselState, event: AisEvent) -> list[Alert]:
         """Feed one event of `state`'s vessel; returns the alerts it opens, updates or closes."""
+        alerts: list[Alert] = []
+        if not state.mmsi_checked:
+            alerts = self.identity.check_mmsi(state, event)
         if isinstance(event, PositionReport):
             if not state.is_in_order(event):
                 # Receivers and merged feeds deliver late copies; an older fix must not reopen a gap.
                 state.out_of_order_positions += 1
-                return []
-            alerts = self.gap.on_position(state, event)
+                return alerts
+            found = self.gap.on_position(state, event)
+            if found:
+                alerts += found
             state.apply_position(event)
             return alerts
+        found = self.identity.on_static(state, event)
+        if found:
+            alerts += found
         state.apply_static(event)
-        return []
+        sighting = self.identity.sighting(state, event.epoch_s)
+        if sighting is not None:
+            found = self.identity.on_imo_sighting(self.identity_index, sighting)
+            if found:
+                alerts += found
+        return alerts
 
     def on_clock(self, states: Iterable[VesselState], now_s: float) -> list[Alert]:
         """Alerts for activity still ongoing at `now_s` (event time): a vessel that is still dark."""

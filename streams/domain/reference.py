@@ -109,6 +109,10 @@ class FlagRegistry:
             return None
         return self._mid_to_flag.get(mmsi // 1_000_000)
 
+    def is_allocated(self, mid: int) -> bool:
+        """Whether ITU allocated this MID to an administration."""
+        return mid in self._mid_to_flag
+
 
 @dataclass(frozen=True, slots=True)
 class ReferenceData:

@@ -36,6 +36,23 @@ class VesselState:
     draught_m: float | None = None
     destination: str | None = None
     static_epoch_s: float | None = None
+    # identity_change: when each identity value was first seen, and the value it replaced
+    name_since_s: float | None = None
+    callsign_since_s: float | None = None
+    imo_since_s: float | None = None
+    ship_type_since_s: float | None = None
+    prev_name: str | None = None
+    prev_callsign: str | None = None
+    prev_imo: int | None = None
+    prev_ship_type: int | None = None
+    mmsi_checked: bool = False
+    """The MMSI itself was checked (placeholder, unallocated MID): once per vessel."""
+    invalid_imo_alerted: int | None = None
+    """The last IMO number raised as having an invalid check digit (one alert per value)."""
+    imo_sighting_s: float | None = None
+    """When this vessel's IMO was last reported to the cross-vessel IMO index."""
+    imo_sighting: int | None = None
+    """The IMO last reported to the index."""
 
     def apply_position(self, report: PositionReport) -> None:
         """Record an in-order position (callers check order: see `is_in_order`)."""
@@ -58,8 +75,18 @@ class VesselState:
         return self.last_epoch_s is None or report.epoch_s > self.last_epoch_s
 
     def apply_static(self, report: StaticReport) -> None:
-        """Keep the newest known value of each static field; a missing field keeps the old one."""
-        for name in ("name", "imo", "callsign", "ship_type", "length_m", "beam_m", "draught_m", "destination"):
+        """Keep the newest known value of each static field; a missing field keeps the old one.
+        For the identity fields, remember when the value was first seen and the one it replaced."""
+        epoch_s = report.epoch_s
+        for name, since, prev in _IDENTITY_FIELDS:
+            value = getattr(report, name)
+            if value is not None:
+                old = getattr(self, name)
+                if value != old:
+                    setattr(self, prev, old)
+                    setattr(self, since, epoch_s)
+                    setattr(self, name, value)
+        for name in ("length_m", "beam_m", "draught_m", "destination"):
             value = getattr(report, name)
             if value is not None:
                 setattr(self, name, value)
@@ -82,6 +109,7 @@ class VesselState:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(VesselState))
+_IDENTITY_FIELDS = tuple((name, f"{name}_since_s", f"prev_{name}") for name in ("name", "callsign", "imo", "ship_type"))
 
 
 class VesselStates:
