@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from streams.detectors.ais_gap import GapConfig, GapDetector
+from streams.detectors.draft_change import DraftChangeDetector, DraftConfig
 from streams.detectors.identity_change import IdentityConfig, IdentityDetector, IdentityIndex, ImoStore
 from streams.domain.alerts import Alert
 from streams.domain.events import AisEvent, PositionReport
@@ -17,6 +18,7 @@ from streams.domain.vessel_state import VesselState
 class DetectionConfig:
     gap: GapConfig = field(default_factory=GapConfig)
     identity: IdentityConfig = field(default_factory=IdentityConfig)
+    draft: DraftConfig = field(default_factory=DraftConfig)
     open_check_interval_s: float = 600.0
     """Event-time interval between checks for activity still ongoing (a vessel still dark).
     10 min: well under the 6 h gap threshold, and cheap (one pass over the vessels)."""
@@ -39,6 +41,7 @@ class DetectionCore:
         self.reference = reference
         self.gap = GapDetector(config.gap, reference)
         self.identity = IdentityDetector(config.identity, reference)
+        self.draft = DraftChangeDetector(config.draft, reference)
         self.identity_index: ImoStore = IdentityIndex() if identity_index is None else identity_index
 
     def on_event(self, state: VesselState, event: AisEvent) -> list[Alert]:
@@ -53,12 +56,19 @@ class DetectionCore:
                 return alerts
             found = self.gap.on_position(state, event)
             if found:
+                for alert in found:
+                    if alert.end_s is not None:  # a gap closed: later detectors report it as context
+                        state.last_gap_start_s, state.last_gap_end_s = alert.start_s, alert.end_s
                 alerts += found
             state.apply_position(event)
             return alerts
         found = self.identity.on_static(state, event)
         if found:
             alerts += found
+        if event.draught_m is not None:
+            found = self.draft.on_static(state, event)
+            if found:
+                alerts += found
         state.apply_static(event)
         sighting = self.identity.sighting(state, event.epoch_s)
         if sighting is not None:

@@ -53,6 +53,16 @@ class VesselState:
     """When this vessel's IMO was last reported to the cross-vessel IMO index."""
     imo_sighting: int | None = None
     """The IMO last reported to the index."""
+    # draft_change: the reported draught's history, and the last gap ais_gap closed
+    draught_epoch_s: float | None = None
+    """When a draught was last reported (any value)."""
+    draught_since_s: float | None = None
+    """When the current draught value was first reported."""
+    prev_draught_m: float | None = None
+    """The draught value before the current one."""
+    last_gap_start_s: float | None = None
+    last_gap_end_s: float | None = None
+    """The last gap `ais_gap` closed: off and on time."""
 
     def apply_position(self, report: PositionReport) -> None:
         """Record an in-order position (callers check order: see `is_in_order`)."""
@@ -86,10 +96,17 @@ class VesselState:
                     setattr(self, prev, old)
                     setattr(self, since, epoch_s)
                     setattr(self, name, value)
-        for name in ("length_m", "beam_m", "draught_m", "destination"):
+        for name in ("length_m", "beam_m", "destination"):
             value = getattr(report, name)
             if value is not None:
                 setattr(self, name, value)
+        draught = report.draught_m
+        if draught is not None:
+            if draught != self.draught_m:
+                self.prev_draught_m = self.draught_m
+                self.draught_since_s = epoch_s
+                self.draught_m = draught
+            self.draught_epoch_s = epoch_s
         if self.ais_class is None:
             self.ais_class = report.ais_class
         self.static_epoch_s = report.epoch_s
