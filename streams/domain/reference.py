@@ -34,6 +34,11 @@ class PortIndex:
     def __len__(self) -> int:
         return len(self._ports)
 
+    def in_countries(self, countries: tuple[str, ...] | list[str]) -> list[Port]:
+        """The ports of these countries (World Port Index country names, e.g. "North Korea")."""
+        wanted = set(countries)
+        return [port for port in self._ports if port.country in wanted]
+
     def nearest(self, lat: float, lon: float, max_rings: int = 8) -> NearestPort | None:
         """Nearest port, searched ring by ring of cells; past `max_rings` degrees, a full scan."""
         cell_lat, cell_lon = int(lat // 1), int(lon // 1)

@@ -63,6 +63,16 @@ class VesselState:
     last_gap_start_s: float | None = None
     last_gap_end_s: float | None = None
     """The last gap `ais_gap` closed: off and on time."""
+    # restricted_port_call: the visit in progress (port_call_port is None when there is none)
+    port_call_port: str | None = None
+    port_call_arrival_s: float | None = None
+    port_call_arrival_lat: float | None = None
+    port_call_arrival_lon: float | None = None
+    port_call_last_in_s: float | None = None
+    """Time of the last position within the exit radius."""
+    port_call_before_s: float | None = None
+    """Time of the vessel's position before its arrival (the silence before it may be a gap)."""
+    port_call_alerted: bool = False
 
     def apply_position(self, report: PositionReport) -> None:
         """Record an in-order position (callers check order: see `is_in_order`)."""
