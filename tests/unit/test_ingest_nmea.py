@@ -17,7 +17,7 @@ from pyais.util import compute_checksum
 from streams.config import IngestConfig
 from streams.domain.events import DeadLetter, PositionReport, StaticReport
 from streams.ingest import DEAD_LETTER_REASONS, AisDecoder, DecodeResult
-from streams.ingest.fast_events import new_position, positional_constructor
+from streams.domain.fast_events import new_position, positional_constructor
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "nmea"
 NMEA_FILES = sorted(p for p in DATA.rglob("*") if p.is_file())
