@@ -73,6 +73,8 @@ class VesselState:
     port_call_before_s: float | None = None
     """Time of the vessel's position before its arrival (the silence before it may be a gap)."""
     port_call_alerted: bool = False
+    spoof_alert_s: float | None = None
+    """kinematic_spoof: when this vessel was last raised (one alert per cooldown)."""
 
     def apply_position(self, report: PositionReport) -> None:
         """Record an in-order position (callers check order: see `is_in_order`)."""
