@@ -50,9 +50,9 @@ VOYAGES = (
     Voyage(445_112_000, "CHON MA SAN", 80, 38.30, 122.80, 60.0, 3.0, dark_from_h=8, dark_hours=14, imo=8660313, callsign="HMZK"),
     Voyage(352_001_234, "OCEAN GRACE", 70, 29.50, 124.20, 20.0, 9.0, dark_from_h=6, dark_hours=7, imo=9107203, callsign="3FZA9"),
     Voyage(477_001_777, "LUCKY STAR", 80, 30.80, 122.90, 0.0, 6.0, dark_from_h=10, dark_hours=2, imo=9216975, callsign="VRAB3"),
-    Voyage(667_001_555, "SEA BRAVE", 80, 35.50, 123.50, 0.0, 8.0, dark_from_h=FEED_HOURS - 10, dark_hours=10, imo=9036060, callsign="9LY2551"),
+    Voyage(667_001_555, "SEA BRAVE", 80, 35.50, 123.50, 0.0, 8.0, dark_from_h=FEED_HOURS - 10, dark_hours=10, imo=9036064, callsign="9LY2551"),
     Voyage(412_000_808, "MIN YU 1", 30, 31.20, 123.60, 90.0, 4.0, dark_from_h=12, dark_hours=8, ais_class="B"),
-    Voyage(440_000_321, "HANA", 70, 35.00, 125.50, 200.0, 12.0, interval_s=3 * 3600, imo=9301234, callsign="DSQA7"),
+    Voyage(440_000_321, "HANA", 70, 35.00, 125.50, 200.0, 12.0, interval_s=3 * 3600, imo=9301237, callsign="DSQA7"),
 )
 
 DAMAGED_LINES = (
