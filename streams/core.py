@@ -9,6 +9,7 @@ from streams.detectors.ais_gap import GapConfig, GapDetector
 from streams.detectors.draft_change import DraftChangeDetector, DraftConfig
 from streams.detectors.identity_change import IdentityConfig, IdentityDetector, IdentityIndex, ImoStore
 from streams.detectors.kinematic_spoof import KinematicSpoofDetector, SpoofConfig
+from streams.detectors.loitering import LoiteringConfig, LoiteringDetector
 from streams.detectors.restricted_port_call import PortCallConfig, RestrictedPortDetector
 from streams.domain.alerts import Alert
 from streams.domain.events import AisEvent, PositionReport
@@ -23,6 +24,7 @@ class DetectionConfig:
     draft: DraftConfig = field(default_factory=DraftConfig)
     port_call: PortCallConfig = field(default_factory=PortCallConfig)
     spoof: SpoofConfig = field(default_factory=SpoofConfig)
+    loitering: LoiteringConfig = field(default_factory=LoiteringConfig)
     open_check_interval_s: float = 600.0
     """Event-time interval between checks for activity still ongoing (a vessel still dark).
     10 min: well under the 6 h gap threshold, and cheap (one pass over the vessels)."""
@@ -48,6 +50,7 @@ class DetectionCore:
         self.draft = DraftChangeDetector(config.draft, reference)
         self.port_call = RestrictedPortDetector(config.port_call, reference)
         self.spoof = KinematicSpoofDetector(config.spoof, reference)
+        self.loitering = LoiteringDetector(config.loitering, reference)
         self.identity_index: ImoStore = IdentityIndex() if identity_index is None else identity_index
 
     def on_event(self, state: VesselState, event: AisEvent) -> list[Alert]:
@@ -70,6 +73,9 @@ class DetectionCore:
             if found:
                 alerts += found
             found = self.spoof.on_position(state, event)
+            if found:
+                alerts += found
+            found = self.loitering.on_position(state, event)
             if found:
                 alerts += found
             state.apply_position(event)

@@ -75,6 +75,21 @@ class VesselState:
     port_call_alerted: bool = False
     spoof_alert_s: float | None = None
     """kinematic_spoof: when this vessel was last raised (one alert per cooldown)."""
+    # loitering: the hourly anchor point and the slow episode in progress
+    loiter_anchor_s: float | None = None
+    loiter_anchor_lat: float | None = None
+    loiter_anchor_lon: float | None = None
+    loiter_start_s: float | None = None
+    loiter_start_lat: float | None = None
+    loiter_start_lon: float | None = None
+    loiter_last_s: float | None = None
+    loiter_last_lat: float | None = None
+    loiter_last_lon: float | None = None
+    loiter_distance_m: float | None = None
+    loiter_port: str | None = None
+    loiter_port_distance_m: float | None = None
+    loiter_status: int = 0
+    """0 not raised yet, 1 raised, -1 reached its duration near a port (not raised)."""
 
     def apply_position(self, report: PositionReport) -> None:
         """Record an in-order position (callers check order: see `is_in_order`)."""
