@@ -86,6 +86,9 @@ class WorkerConfig:
     """Faust's web server: health checks."""
     metrics_port: int = 9108
     """Prometheus scrape endpoint `/metrics`."""
+    producer_buffer_messages: int = 100_000
+    """Messages Faust's producer buffer may hold before it pauses consumption (Faust: 100). Vessel
+    states are written in a burst at each commit (one per changed vessel): 100 stalled the worker."""
     open_check_wall_interval_s: float = 5.0
     """How often (wall clock) the worker checks for ongoing activity; the check itself is on
     event time, see `detection.open_check_interval_s`."""

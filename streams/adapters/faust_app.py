@@ -173,6 +173,9 @@ def build_app(
     launch_table = app.Table(LAUNCH_TABLE, partitions=topics.launch.partitions, default=None)
     launch_detector = LaunchDetector(settings.launch, launch_reference)
 
+    # Changed vessel states go out in a burst at each commit; Faust pauses consumption whenever its
+    # producer buffer holds more than `max_messages` (100), which stalled the worker for seconds.
+    app.producer.buffer.max_messages = settings.worker.producer_buffer_messages
     store = TableVesselStore(vessel_table, topics.position.partitions)
     app.sensors.add(FlushBeforeCommit(store, metrics))
     processor = EventTimeProcessor(DetectionCore(settings.detection, reference), store)

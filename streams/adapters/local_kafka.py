@@ -74,8 +74,12 @@ def kafka_version(pom: Path) -> str:
 
 
 def new_cluster_id() -> str:
-    """What `kafka-storage.sh random-uuid` prints: 16 random bytes, base64url without padding."""
-    return base64.urlsafe_b64encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
+    """What `kafka-storage.sh random-uuid` prints: 16 random bytes, base64url without padding.
+    Never with a leading '-': the storage tool would read such an id as an option (1 start in 64)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def server_properties(port: int, log_dir: Path) -> str:
