@@ -69,6 +69,10 @@ class KinematicSpoofDetector:
         self._sentinels = frozenset(config.sog_sentinels_kn)
         # m/s of the lowest limit: a jump under it is dismissed before any trigonometry
         self._quick_limit_m_s = config.max_speed_kn / KN_PER_M_S
+        # The caller's gate: no great circle is longer than its degrees of latitude plus longitude,
+        # so a move whose sum is under either of these cannot be raised.
+        self.min_distance_deg = config.min_distance_m / METRES_PER_DEGREE
+        self.min_limit_deg_per_s = self._quick_limit_m_s / METRES_PER_DEGREE
 
     def limit_kn(self, state: VesselState, report: PositionReport) -> float:
         """The implied-speed limit for this vessel: by ship type, raised by a credible reported speed."""

@@ -12,16 +12,18 @@ when it reaches `min_duration_s`. The alert is raised then (`end` null) and sent
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from streams.detectors.common import DPRK_MID, mid_of, severity_for_score, vessel_ref
 from streams.domain.alerts import Alert, Rule, iso_utc, make_alert_id
 from streams.domain.events import PositionReport
-from streams.domain.geo import KN_PER_M_S, METRES_PER_NM, haversine_m
+from streams.domain.geo import EARTH_RADIUS_M, KN_PER_M_S, METRES_PER_NM, haversine_m
 from streams.domain.reference import ReferenceData
 from streams.domain.vessel_state import VesselState
 
 RULE = Rule("loitering", 1)
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180.0  # of a meridian, as haversine_m has it
 NOT_RAISED, RAISED, NEAR_SHORE = 0, 1, -1
 """`VesselState.loiter_status` of the episode in progress."""
 
@@ -57,11 +59,11 @@ class LoiteringDetector:
     def __init__(self, config: LoiteringConfig, reference: ReferenceData) -> None:
         self.config = config
         self.reference = reference
-        self._types = frozenset(config.ship_types)
+        self.ship_types = frozenset(config.ship_types)
         self._max_speed_m_s = config.max_speed_kn / KN_PER_M_S
 
     def on_position(self, state: VesselState, report: PositionReport) -> list[Alert]:
-        if state.ship_type not in self._types:
+        if state.ship_type not in self.ship_types:
             return []
         anchor_s = state.loiter_anchor_s
         if anchor_s is None:
@@ -74,8 +76,12 @@ class LoiteringDetector:
         anchor_lat, anchor_lon = state.loiter_anchor_lat, state.loiter_anchor_lon
         assert anchor_lat is not None and anchor_lon is not None
         state.loiter_anchor_s, state.loiter_anchor_lat, state.loiter_anchor_lon = report.epoch_s, report.lat, report.lon
-        distance_m = 0.0 if elapsed_s > self.config.max_window_s else haversine_m(anchor_lat, anchor_lon, report.lat, report.lon)
-        if elapsed_s > self.config.max_window_s or distance_m >= self._max_speed_m_s * elapsed_s:
+        limit_m = self._max_speed_m_s * elapsed_s
+        # degrees of latitude alone are a lower bound of the distance: most moving ships are told
+        # apart without trigonometry
+        fast = elapsed_s > self.config.max_window_s or abs(report.lat - anchor_lat) * METRES_PER_DEGREE >= limit_m
+        distance_m = 0.0 if fast else haversine_m(anchor_lat, anchor_lon, report.lat, report.lon)
+        if fast or distance_m >= limit_m:
             if state.loiter_start_s is not None:
                 if state.loiter_status == RAISED:
                     alerts.append(self._alert(state, ended=True))

@@ -110,15 +110,16 @@ class RestrictedPortDetector:
                 min_lon, min_lat, max_lon, max_lat = area.bbox
                 boxes.append((min_lat, max_lat, min_lon, max_lon))
         if boxes:
-            self._bbox = (min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), max(b[3] for b in boxes))
+            self.bbox = (min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), max(b[3] for b in boxes))
         else:
-            self._bbox = (91.0, -91.0, 181.0, -181.0)  # matches nothing
+            self.bbox = (91.0, -91.0, 181.0, -181.0)  # matches nothing
+        """(min lat, max lat, min lon, max lon) of every restricted place: the caller's gate."""
 
     def on_position(self, state: VesselState, report: PositionReport) -> list[Alert]:
         """Call before `state.apply_position(report)`: the state still holds the previous position."""
         lat, lon = report.lat, report.lon
         if state.port_call_port is None:
-            min_lat, max_lat, min_lon, max_lon = self._bbox
+            min_lat, max_lat, min_lon, max_lon = self.bbox
             if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
                 return []
             place = self._entered(lat, lon)

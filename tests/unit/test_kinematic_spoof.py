@@ -98,3 +98,9 @@ def test_state_round_trips():
     state = VesselState(CARGO, spoof_alert_s=T0)
     state.apply_position(position(CARGO, T0, 30.0, 124.0))
     assert VesselState.from_dict(state.to_dict()) == state and pickle.loads(pickle.dumps(state)) == state
+
+
+def test_jump_across_the_antimeridian_is_measured_the_short_way(run_pipeline):
+    events = [position(CARGO, T0, 0.0, 179.5), position(CARGO, T0 + 600, 0.0, -179.5)]  # 60 nm in 10 min
+    [alert] = spoofs(run_pipeline(events))
+    assert alert.evidence["distance_m"] == pytest.approx(111_195, rel=1e-3)
