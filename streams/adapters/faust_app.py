@@ -157,6 +157,7 @@ def build_app(
         web_port=settings.worker.web_port,
         producer_linger_ms=5,
     )
+
     def topic(spec: TopicSpec) -> faust.TopicT:
         # Our records are orjson bytes (wire.py); Faust's codecs stay out of the way.
         return app.topic(spec.name, partitions=spec.partitions, key_serializer="raw", value_serializer="raw")
