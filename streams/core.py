@@ -11,10 +11,12 @@ from streams.detectors.identity_change import IdentityConfig, IdentityDetector, 
 from streams.detectors.kinematic_spoof import KinematicSpoofDetector, SpoofConfig
 from streams.detectors.loitering import LoiteringConfig, LoiteringDetector
 from streams.detectors.restricted_port_call import PortCallConfig, RestrictedPortDetector
+from streams.detectors.watchlist_match import WatchlistMatchConfig, WatchlistMatchDetector
 from streams.domain.alerts import Alert
 from streams.domain.events import AisEvent, PositionReport
 from streams.domain.reference import ReferenceData
 from streams.domain.vessel_state import VesselState
+from streams.watchlist import Watchlist
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,7 @@ class DetectionConfig:
     port_call: PortCallConfig = field(default_factory=PortCallConfig)
     spoof: SpoofConfig = field(default_factory=SpoofConfig)
     loitering: LoiteringConfig = field(default_factory=LoiteringConfig)
+    watchlist: WatchlistMatchConfig = field(default_factory=WatchlistMatchConfig)
     open_check_interval_s: float = 600.0
     """Event-time interval between checks for activity still ongoing (a vessel still dark).
     10 min: well under the 6 h gap threshold, and cheap (one pass over the vessels)."""
@@ -42,7 +45,13 @@ class DetectionCore:
     partitions should hand the sightings to an agent keyed by IMO instead (see `IdentityIndex`).
     """
 
-    def __init__(self, config: DetectionConfig, reference: ReferenceData, identity_index: ImoStore | None = None) -> None:
+    def __init__(
+        self,
+        config: DetectionConfig,
+        reference: ReferenceData,
+        identity_index: ImoStore | None = None,
+        watchlist: Watchlist | None = None,
+    ) -> None:
         self.config = config
         self.reference = reference
         self.gap = GapDetector(config.gap, reference)
@@ -51,6 +60,7 @@ class DetectionCore:
         self.port_call = RestrictedPortDetector(config.port_call, reference)
         self.spoof = KinematicSpoofDetector(config.spoof, reference)
         self.loitering = LoiteringDetector(config.loitering, reference)
+        self.watchlist = WatchlistMatchDetector(config.watchlist, reference, watchlist)
         self.identity_index: ImoStore = IdentityIndex() if identity_index is None else identity_index
         # the detectors' gates, read on every position
         self._port_box = self.port_call.bbox
@@ -77,6 +87,8 @@ class DetectionCore:
                         state.last_gap_start_s, state.last_gap_end_s = alert.start_s, alert.end_s
             if not state.mmsi_checked:
                 alerts += self.identity.check_mmsi(state, event)
+            if state.positions_seen == 0 and state.static_epoch_s is None:  # first sight: MMSI only
+                alerts += self.watchlist.on_identity(state, event.epoch_s)
             lat, lon = event.lat, event.lon
             min_lat, max_lat, min_lon, max_lon = self._port_box
             if state.port_call_port is not None or (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
@@ -98,6 +110,7 @@ class DetectionCore:
         if event.draught_m is not None:
             alerts += self.draft.on_static(state, event)
         state.apply_static(event)
+        alerts += self.watchlist.on_identity(state, event.epoch_s)
         sighting = self.identity.sighting(state, event.epoch_s)
         if sighting is not None:
             alerts += self.identity.on_imo_sighting(self.identity_index, sighting)

@@ -20,6 +20,7 @@ from streams.errors import UserError
 from streams.ingest import AisDecoder, DecodeResult
 from streams.launch import LaunchDetector, LaunchReference, LaunchState, load_launch_reference, parse_launch_lines
 from streams.processing import EventTimeProcessor
+from streams.watchlist import Watchlist
 
 CHUNK_LINES = 2000
 
@@ -88,10 +89,12 @@ class Replay:
         on_dead_letter: Callable[[DeadLetter], None],
         on_progress: Callable[[Progress], None] | None = None,
         launch_reference: LaunchReference | None = None,
+        watchlist: Watchlist | None = None,
     ) -> None:
         self.settings = settings
         self.states = VesselStates()
-        self.processor = EventTimeProcessor(DetectionCore(settings.detection, reference), self.states)
+        core = DetectionCore(settings.detection, reference, watchlist=watchlist)
+        self.processor = EventTimeProcessor(core, self.states)
         self.launch_reference = launch_reference
         self.launch_state = LaunchState()
         self.on_alert = on_alert

@@ -32,6 +32,7 @@ from streams.domain.vessel_state import VesselState
 from streams.ingest import AisDecoder
 from streams.launch import LaunchDetector, LaunchRecordError, LaunchReference, LaunchState, detection_from_payload
 from streams.processing import EventTimeProcessor
+from streams.watchlist import Watchlist
 from streams.wire import (
     AIS_FORMATS,
     dead_letter_payload,
@@ -141,6 +142,7 @@ def build_app(
     launch_reference: LaunchReference,
     metrics: WorkerMetrics,
     data_dir: Path,
+    watchlist: Watchlist | None = None,
 ) -> WorkerApp:
     topics = settings.topics
     app = faust.App(
@@ -179,7 +181,7 @@ def build_app(
     app.producer.buffer.max_messages = settings.worker.producer_buffer_messages
     store = TableVesselStore(vessel_table, topics.position.partitions)
     app.sensors.add(FlushBeforeCommit(store, metrics))
-    processor = EventTimeProcessor(DetectionCore(settings.detection, reference), store)
+    processor = EventTimeProcessor(DetectionCore(settings.detection, reference, watchlist=watchlist), store)
     decoders: dict[str, AisDecoder] = {}
     partitions = topics.position.partitions
 

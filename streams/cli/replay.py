@@ -18,6 +18,7 @@ from streams.errors import UserError
 from streams.launch import FORMATS as LAUNCH_FORMATS
 from streams.refdata import load_reference_data
 from streams.replay import Progress, Replay, ReplaySummary, require_file
+from streams.watchlist import load_watchlist
 from streams.wire import AIS_FORMATS, dead_letter_payload, dumps
 
 PROGRESS_INTERVAL_S = 1.0
@@ -35,6 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", help="write alerts as JSON lines here (default: standard output)")
     parser.add_argument("--deadletter-out", metavar="FILE", help="write dead letters as JSON lines here")
     parser.add_argument("--areas", metavar="GEOJSON", help="areas of interest replacing the bundled ones")
+    parser.add_argument(
+        "--watchlist", nargs="+", default=[], metavar="FILE",
+        help="sanctions lists: OFAC sdn.csv (+ alt.csv), UN consolidated XML, or our JSON lines/CSV",
+    )
     parser.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None,
         help="show progress on standard error (default: when it is a terminal)",
@@ -59,7 +64,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         def on_dead_letter(letter: DeadLetter) -> None:
             dead_out.write(dumps(dead_letter_payload(letter, "replay", time.time())).decode() + "\n")
 
-        replay = Replay(settings, reference, on_alert, on_dead_letter, _progress_printer() if show_progress else None)
+        replay = Replay(
+            settings, reference, on_alert, on_dead_letter, _progress_printer() if show_progress else None,
+            watchlist=load_watchlist(args.watchlist) if args.watchlist else None,
+        )
         for path in paths:
             replay.run_file(path, args.format)
         for path in launch_paths:

@@ -16,6 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--web-port", type=int, help="Faust web port for health checks (default 6066)")
     parser.add_argument("--data-dir", default=".cache/worker", help="worker-local state folder")
     parser.add_argument("--areas", metavar="GEOJSON", help="areas of interest replacing the bundled ones")
+    parser.add_argument(
+        "--watchlist", nargs="+", default=[], metavar="FILE",
+        help="sanctions lists loaded at start: OFAC sdn.csv (+ alt.csv), UN consolidated XML, or our JSON lines/CSV",
+    )
     parser.add_argument("--loglevel", default="warning", choices=("debug", "info", "warning", "error"))
     parser.set_defaults(run=run)
 
@@ -42,6 +46,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from streams.adapters.topics import ensure_topics
     from streams.launch import load_launch_reference
     from streams.refdata import load_reference_data
+    from streams.watchlist import load_watchlist
 
     settings = apply_overrides(settings, args)
     wait_until_answers(settings.kafka.bootstrap, timeout_s=60)
@@ -54,7 +59,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         settings.kafka.bootstrap, settings.worker.app_id,
         [settings.topics.raw.name, settings.topics.position.name], metrics.registry,
     ).start()
-    worker_app = build_app(settings, load_reference_data(args.areas), load_launch_reference(), metrics, Path(args.data_dir))
+    watchlist = load_watchlist(args.watchlist) if args.watchlist else None
+    worker_app = build_app(
+        settings, load_reference_data(args.areas), load_launch_reference(), metrics, Path(args.data_dir), watchlist
+    )
     worker = faust.Worker(worker_app.app, loglevel=args.loglevel.upper(), quiet=True)
     # Faust's terminal spinner sets the root logger to DEBUG whatever --loglevel says, and aiokafka
     # then builds a log record for every message it sends: 7 % of the worker's CPU in the bench.

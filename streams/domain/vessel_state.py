@@ -45,6 +45,8 @@ class VesselState:
     prev_callsign: str | None = None
     prev_imo: int | None = None
     prev_ship_type: int | None = None
+    watchlist_hits: list[str] = field(default_factory=list)
+    """Watchlist entries (`entry_id`) this vessel was already alerted for: one alert per entry."""
     mmsi_checked: bool = False
     """The MMSI itself was checked (placeholder, unallocated MID): once per vessel."""
     invalid_imo_alerted: int | None = None
@@ -139,11 +141,12 @@ class VesselState:
         self.static_epoch_s = report.epoch_s
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able fields; the list is copied, so later updates do not reach the copy.
+        """Plain JSON-able fields; the lists are copied, so later updates do not reach the copy.
         (`dataclasses.asdict` does the same four times slower, and the worker calls this for
         every changed vessel at every commit.)"""
         data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["recent_epochs_s"] = list(self.recent_epochs_s)
+        data["watchlist_hits"] = list(self.watchlist_hits)
         return data
 
     @classmethod

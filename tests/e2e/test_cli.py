@@ -81,3 +81,14 @@ def test_sample_feed_matches_its_generator(tmp_path):
     regenerated = tmp_path / "feed.nmea"
     subprocess.run([sys.executable, str(ROOT / "examples" / "make_sample_feed.py"), str(regenerated)], check=True, timeout=120)
     assert regenerated.read_bytes() == SAMPLE_FEED.read_bytes()
+
+
+def test_replay_with_the_ofac_list_flags_the_listed_tanker_by_imo(tmp_path):
+    out = tmp_path / "alerts.jsonl"
+    ofac = ROOT / "tests" / "data" / "sanctions" / "ofac_sdn_excerpt.csv"
+    result = picket("replay", "--ais", str(SAMPLE_FEED), "--watchlist", str(ofac), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    matches = [a for a in read_jsonl(out) if a["type"] == "watchlist_match"]
+    assert [(m["vessels"][0]["mmsi"], m["severity"], m["evidence"]["hit_kind"]) for m in matches] == [
+        (445_112_000, "critical", "imo")
+    ]
