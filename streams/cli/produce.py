@@ -37,6 +37,8 @@ def run_launches(args: argparse.Namespace, settings: Settings) -> int:
     from streams.launch import load_launch_reference, parse_launch_lines
     from streams.replay import open_text, require_file
 
+    if args.file != "-":
+        require_file(Path(args.file))
     bootstrap = args.broker or settings.kafka.bootstrap
     wait_until_answers(bootstrap, timeout_s=30)
     ensure_topics(bootstrap, settings.topics.all())
@@ -48,7 +50,6 @@ def run_launches(args: argparse.Namespace, settings: Settings) -> int:
         summary = publish_launch_records(bootstrap, topics.launch.name, topics.deadletter.name, records, source)
     else:
         path = Path(args.file)
-        require_file(path)
         source = args.source or path.name
         handle, raw = open_text(path)
         with raw, handle:
@@ -65,10 +66,12 @@ def run_ais(args: argparse.Namespace, settings: Settings) -> int:
     from streams.adapters.kafka_io import publish_ais_lines
     from streams.adapters.local_kafka import wait_until_answers
     from streams.adapters.topics import ensure_topics
-    from streams.replay import open_text
+    from streams.replay import open_text, require_file
 
     if args.speed is not None and args.speed <= 0:
         raise UserError("--speed must be positive")
+    if args.file != "-":
+        require_file(Path(args.file))
     bootstrap = args.broker or settings.kafka.bootstrap
     wait_until_answers(bootstrap, timeout_s=30)
     ensure_topics(bootstrap, settings.topics.all())
@@ -79,8 +82,6 @@ def run_ais(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         path = Path(args.file)
-        if not path.is_file():
-            raise UserError(f"input file not found: {path}")
         handle, raw = open_text(path)
         with raw, handle:
             summary = publish_ais_lines(

@@ -69,6 +69,9 @@ def test_replay_reads_gzip_and_csv_inputs(tmp_path):
         (["replay", "--ais", "no-such-file.nmea"], "input file not found"),
         (["replay", "--ais", "tests"], "is a folder"),
         (["--config", "absent.toml", "replay", "--ais", "examples/sample_feed.nmea"], "cannot read config file"),
+        (["replay"], "nothing to replay"),
+        (["produce", "ais", "no-such-file.nmea", "--broker", "127.0.0.1:1"], "input file not found"),
+        (["produce", "launches", "tests", "--broker", "127.0.0.1:1"], "is a folder"),
     ],
 )
 def test_bad_input_is_a_clear_error_without_traceback(args, message):
