@@ -39,7 +39,7 @@ from functools import reduce
 from operator import xor
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: IMO numbers with valid check digits (version 1's tripped identity_change)
 FEED_START_S = 1_709_251_200  # 2024-03-01T00:00:00Z
 DEFAULT_LINES = 1_000_000
 DEFAULT_VESSELS = 5_000
@@ -103,6 +103,12 @@ class Vessel:
 
 
 # -- encoding ----------------------------------------------------------------------------------
+
+def valid_imo(first_six: int) -> int:
+    """An IMO number whose seventh digit is the check digit of the first six (weights 7..2)."""
+    digits = [int(d) for d in f"{first_six:06d}"]
+    return first_six * 10 + sum(d * w for d, w in zip(digits, range(7, 1, -1))) % 10
+
 
 def nmea_checksum(body: str) -> str:
     return f"{reduce(xor, body.encode(), 0):02X}"
@@ -181,7 +187,7 @@ def static_sentences(vessel: Vessel, rng: random.Random) -> list[str]:
     name = f"{rng.choice(SHIP_NAMES)} {rng.choice(SHIP_NAMES)} {rng.randint(1, 99)}"[:20]
     message = {
         "type": 5, "mmsi": vessel.mmsi, "ais_version": 0,
-        "imo": rng.randint(9_000_000, 9_899_999), "callsign": f"{rng.choice('BDHV3')}{rng.randint(1000, 9999)}",
+        "imo": valid_imo(rng.randint(900_000, 989_999)), "callsign": f"{rng.choice('BDHV3')}{rng.randint(1000, 9999)}",
         "shipname": name, "ship_type": rng.choice((70, 70, 70, 79, 80, 80, 84, 30, 52)),
         "to_bow": rng.randint(40, 200), "to_stern": rng.randint(10, 50), "to_port": rng.randint(5, 20),
         "to_starboard": rng.randint(5, 20), "epfd": 1, "month": 3, "day": rng.randint(1, 28),
