@@ -17,7 +17,6 @@ import os
 import pstats
 import shutil
 import signal
-import statistics
 import sys
 import threading
 import time

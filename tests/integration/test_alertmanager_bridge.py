@@ -9,7 +9,6 @@ skip, except on CI (CI=true), where that is a failure.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -34,7 +33,7 @@ from streams.config import TopicSpec
 from streams.schemas import validate
 
 from ..unit.test_alertmanager import gap_payloads
-from .worker_harness import free_port
+from .worker_harness import free_port, require_binary
 
 ROOT = find_project_root()
 CONFIG = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
@@ -43,17 +42,6 @@ REPOST_INTERVAL_S = 5.0  # open alerts live 4 x this in Alertmanager without a r
 WAIT_S = 30.0
 
 pytestmark = pytest.mark.timeout(240)
-
-
-def require_binary(*names: str) -> str:
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    reason = f"{' or '.join(names)} not on PATH (Debian: apt-get install prometheus-alertmanager)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI needs {reason}")
-    pytest.skip(reason)
 
 
 class Alertmanager:
@@ -169,7 +157,7 @@ def wait_for(condition: Callable[[], object], timeout_s: float, what: str) -> ob
 
 @pytest.fixture
 def setup(kafka_broker, tmp_path) -> Iterator[dict]:
-    binary = require_binary(*BINARIES)
+    binary = require_binary(*BINARIES, install="prometheus-alertmanager")
     suffix = uuid.uuid4().hex[:10]
     alerts_topic, dead_topic = f"alerts.{suffix}", f"deadletter.{suffix}"
     ensure_topics(kafka_broker.bootstrap, [TopicSpec(alerts_topic, 4, compacted=True), TopicSpec(dead_topic, 1)])
@@ -225,7 +213,7 @@ def read_dead_letters(setup: dict, count: int) -> list[dict]:
 
 
 def test_shipped_config_is_valid_and_routes_enforcement_alerts() -> None:
-    require_binary(*BINARIES)
+    require_binary(*BINARIES, install="prometheus-alertmanager")
     amtool = shutil.which("amtool")
     if amtool is None:
         pytest.skip("amtool not on PATH (it comes with Alertmanager)")

@@ -11,9 +11,7 @@ from __future__ import annotations
 import doctest
 import json
 import math
-import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -33,7 +31,7 @@ from streams.adapters.lag import LAG_METRIC, ConsumerLagExporter
 from streams.adapters.local_kafka import find_project_root
 from streams.config import WorkerConfig
 
-from .worker_harness import NMEA_DATA, SAMPLE_FEED, WorkerRun, free_port, start_worker
+from .worker_harness import NMEA_DATA, SAMPLE_FEED, WorkerRun, free_port, require_binary, start_worker
 
 ROOT = find_project_root()
 PROMETHEUS_DIR = ROOT / "deploy" / "prometheus"
@@ -48,16 +46,6 @@ QUERY_DEADLINE_S = 45.0
 SECOND_FEED = NMEA_DATA / "dma-aislib" / "replay_dump.txt"  # real AIS, no alerts of its own
 
 pytestmark = pytest.mark.timeout(180)
-
-
-def require_binary(name: str) -> str:
-    path = shutil.which(name)
-    if path:
-        return path
-    reason = f"{name} not on PATH (Debian: apt-get install prometheus)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI needs {reason}")
-    pytest.skip(reason)
 
 
 def dashboard_targets(dashboard: dict) -> Iterator[tuple[dict, dict]]:
@@ -80,7 +68,7 @@ def grafana_to_promql(expr: str) -> str:
 
 
 def test_rules_are_valid_and_pass_their_unit_tests() -> None:
-    promtool = require_binary("promtool")
+    promtool = require_binary("promtool", install="prometheus")
     assert RULES and RULE_TESTS
     checked = subprocess.run([promtool, "check", "rules", *map(str, RULES)], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -92,7 +80,7 @@ def test_rules_are_valid_and_pass_their_unit_tests() -> None:
 
 
 def test_prometheus_config_is_valid() -> None:
-    promtool = require_binary("promtool")
+    promtool = require_binary("promtool", install="prometheus")
     checked = subprocess.run([promtool, "check", "config", "prometheus.yml"], cwd=PROMETHEUS_DIR, capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     jobs = {job["job_name"]: job for job in yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())["scrape_configs"]}
@@ -249,13 +237,13 @@ def bridge(worker_run, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def prometheus(worker_run, lag_exporter, bridge, tmp_path) -> Iterator[Prometheus]:
-    binary = require_binary("prometheus")
-    require_binary("promtool")
+    binary = require_binary("prometheus", install="prometheus")
+    require_binary("promtool", install="prometheus")
     port = free_port()  # before the config: Prometheus scrapes itself too
     config_path = tmp_path / "prometheus.yml"
     config = scrape_config_for(port, f"127.0.0.1:{worker_run.worker.metrics_port}", bridge, lag_exporter)
     config_path.write_text(yaml.safe_dump(config))
-    checked = subprocess.run([require_binary("promtool"), "check", "config", str(config_path)], capture_output=True, text=True, timeout=60)
+    checked = subprocess.run([require_binary("promtool", install="prometheus"), "check", "config", str(config_path)], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     prometheus = Prometheus(binary, config_path, tmp_path / "prometheus", port)
     try:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
 import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from streams.adapters.kafka_io import publish_ais_lines, read_topic
 from streams.adapters.local_kafka import find_project_root
@@ -21,6 +25,18 @@ from streams.wire import dead_letter_payload
 ROOT = find_project_root()
 SAMPLE_FEED = ROOT / "examples" / "sample_feed.nmea"
 NMEA_DATA = ROOT / "tests" / "data" / "nmea"
+
+
+def require_binary(*names: str, install: str) -> str:
+    """The first of `names` on PATH; else skip the test, or fail it on CI (CI=true)."""
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    reason = f"{' or '.join(names)} not on PATH (Debian: apt-get install {install})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs {reason}")
+    pytest.skip(reason)
 
 
 def free_port() -> int:
