@@ -18,6 +18,29 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
+def initial_bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Azimuth (0-360, clockwise from north) of the great circle from point 1 towards point 2."""
+    phi1 = math.radians(lat1)
+    phi2 = math.radians(lat2)
+    dlmb = math.radians(lon2 - lon1)
+    y = math.sin(dlmb) * math.cos(phi2)
+    x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlmb)
+    return math.degrees(math.atan2(y, x)) % 360.0
+
+
+def destination(lat: float, lon: float, azimuth_deg: float, distance_m: float) -> tuple[float, float]:
+    """The point `distance_m` along the great circle leaving (lat, lon) at `azimuth_deg` (the direct
+    problem on a sphere); longitude normalised to -180..180."""
+    phi1 = math.radians(lat)
+    lmb1 = math.radians(lon)
+    theta = math.radians(azimuth_deg)
+    delta = distance_m / EARTH_RADIUS_M
+    sin_phi2 = math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(theta)
+    phi2 = math.asin(max(-1.0, min(1.0, sin_phi2)))
+    lmb2 = lmb1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1), math.cos(delta) - math.sin(phi1) * sin_phi2)
+    return math.degrees(phi2), (math.degrees(lmb2) + 540.0) % 360.0 - 180.0
+
+
 def point_in_polygon(lat: float, lon: float, ring: tuple[tuple[float, float], ...]) -> bool:
     """Even-odd rule over a ring of (lon, lat) vertices, as GeoJSON orders them."""
     inside = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from streams.domain.geo import haversine_m, point_in_polygon
 
@@ -81,12 +81,13 @@ class Area:
 
     name: str
     ring: tuple[tuple[float, float], ...]
+    bbox: tuple[float, float, float, float] = field(init=False, compare=False)
+    """(min_lon, min_lat, max_lon, max_lat), computed once: a ground track tests thousands of points."""
 
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
+    def __post_init__(self) -> None:
         lons = [p[0] for p in self.ring]
         lats = [p[1] for p in self.ring]
-        return min(lons), min(lats), max(lons), max(lats)
+        object.__setattr__(self, "bbox", (min(lons), min(lats), max(lons), max(lats)))
 
     def contains(self, lat: float, lon: float) -> bool:
         min_lon, min_lat, max_lon, max_lat = self.bbox
@@ -98,8 +99,21 @@ class Area:
 class AreaSet:
     def __init__(self, areas: list[Area]) -> None:
         self.areas = tuple(areas)
+        # One box around every area: most points are far from all of them.
+        self.bbox = (
+            min((a.bbox[0] for a in self.areas), default=0.0),
+            min((a.bbox[1] for a in self.areas), default=0.0),
+            max((a.bbox[2] for a in self.areas), default=-1.0),
+            max((a.bbox[3] for a in self.areas), default=-1.0),
+        )
+
+    def __len__(self) -> int:
+        return len(self.areas)
 
     def containing(self, lat: float, lon: float) -> list[str]:
+        min_lon, min_lat, max_lon, max_lat = self.bbox
+        if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
+            return []
         return [area.name for area in self.areas if area.contains(lat, lon)]
 
 

@@ -24,6 +24,8 @@ import math
 import sys
 from pathlib import Path
 
+from streams.domain.geo import haversine_m
+
 OUT = Path(__file__).resolve().parents[1] / "data"
 EEZ_NM = 200.0
 EEZ_KM = EEZ_NM * 1.852
@@ -176,19 +178,13 @@ NEIGHBOUR_COASTS: dict[str, list[tuple[float, float]]] = {
 # Geometry helpers (numpy is imported where needed so `import streams.launch.build_data` stays cheap).
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def densify(points: list[tuple[float, float]], closed: bool, step_km: float = DENSIFY_KM) -> list[tuple[float, float]]:
     """Points along the polyline (ring if `closed`), no two consecutive more than `step_km` apart
     (linear in lat/lon between vertices: the edges are short)."""
     pairs = list(zip(points, points[1:] + (points[:1] if closed else [])))
     out: list[tuple[float, float]] = []
     for (lat1, lon1), (lat2, lon2) in pairs:
-        n = max(1, math.ceil(_haversine_km(lat1, lon1, lat2, lon2) / step_km))
+        n = max(1, math.ceil(haversine_m(lat1, lon1, lat2, lon2) / 1000.0 / step_km))
         out.extend((lat1 + (lat2 - lat1) * i / n, lon1 + (lon2 - lon1) * i / n) for i in range(n))
     if not closed:
         out.append(points[-1])

@@ -16,38 +16,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from streams.launch.reference import LaunchReference, Region, RegionSet
+from streams.domain.geo import destination as geo_destination
+from streams.domain.geo import haversine_m, initial_bearing_deg
+from streams.domain.reference import Area, AreaSet
+from streams.launch.reference import LaunchReference
 from streams.launch.trajectory import EARTH_RADIUS_KM
 
 KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180.0
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine) on the same sphere as the trajectory model."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2.0 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def initial_bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Azimuth (0-360, clockwise from north) of the great circle from point 1 towards point 2."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    y = math.sin(dl) * math.cos(p2)
-    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    return math.degrees(math.atan2(y, x)) % 360.0
+    """Great-circle distance in km, on the sphere of the trajectory model (the same radius)."""
+    return haversine_m(lat1, lon1, lat2, lon2) / 1000.0
 
 
 def destination(lat: float, lon: float, azimuth_deg: float, dist_km: float) -> tuple[float, float]:
-    """The point `dist_km` along the great circle leaving (lat, lon) at `azimuth_deg` (the direct
-    problem on a sphere); longitude normalised to -180..180."""
-    p1, l1 = math.radians(lat), math.radians(lon)
-    theta = math.radians(azimuth_deg)
-    delta = dist_km / EARTH_RADIUS_KM
-    sin_p2 = math.sin(p1) * math.cos(delta) + math.cos(p1) * math.sin(delta) * math.cos(theta)
-    p2 = math.asin(max(-1.0, min(1.0, sin_p2)))
-    l2 = l1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(p1), math.cos(delta) - math.sin(p1) * sin_p2)
-    return math.degrees(p2), (math.degrees(l2) + 540.0) % 360.0 - 180.0
+    """The point `dist_km` along the great circle leaving (lat, lon) at `azimuth_deg`."""
+    return geo_destination(lat, lon, azimuth_deg, dist_km * 1000.0)
 
 
 def ground_track(lat: float, lon: float, azimuth_deg: float, range_km: float, step_km: float) -> list[tuple[float, float]]:
@@ -59,7 +44,7 @@ def ground_track(lat: float, lon: float, azimuth_deg: float, range_km: float, st
     return [destination(lat, lon, azimuth_deg, range_km * i / n) for i in range(n + 1)]
 
 
-def distance_to_area_km(lat: float, lon: float, area: Region) -> float:
+def distance_to_area_km(lat: float, lon: float, area: Area) -> float:
     """Distance from the point to the area's outline, 0 inside. Edges are measured in a local
     equirectangular projection centred on the point: exact near it, within a few per cent out to
     ~1,000 km, which is all it is used for."""
@@ -78,10 +63,10 @@ def distance_to_area_km(lat: float, lon: float, area: Region) -> float:
     return best
 
 
-def distance_to_areas_km(lat: float, lon: float, areas: RegionSet) -> float | None:
-    if not areas.regions:
+def distance_to_areas_km(lat: float, lon: float, areas: AreaSet) -> float | None:
+    if not areas.areas:
         return None
-    return min(distance_to_area_km(lat, lon, area) for area in areas.regions)
+    return min(distance_to_area_km(lat, lon, area) for area in areas.areas)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from streams.domain.geo import haversine_m, point_in_polygon
-from streams.domain.reference import Area
+from streams.domain.geo import haversine_m
+from streams.domain.reference import Area, AreaSet
 from streams.errors import UserError
 from streams.refdata import areas_from_geojson
 
@@ -103,56 +103,12 @@ class SiteTable:
 
 
 @dataclass(frozen=True, slots=True)
-class Region:
-    """A named polygon with its bounding box computed once (a ground track tests thousands of points)."""
-
-    name: str
-    ring: tuple[tuple[float, float], ...]
-    """(lon, lat) vertices, GeoJSON order, closed."""
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-    @classmethod
-    def of(cls, area: Area) -> Region:
-        lons = [p[0] for p in area.ring]
-        lats = [p[1] for p in area.ring]
-        return cls(area.name, area.ring, min(lons), min(lats), max(lons), max(lats))
-
-    def contains(self, lat: float, lon: float) -> bool:
-        if not (self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon):
-            return False
-        return point_in_polygon(lat, lon, self.ring)
-
-
-class RegionSet:
-    def __init__(self, areas: list[Area]) -> None:
-        self.regions = tuple(Region.of(area) for area in areas)
-        self.bbox = (
-            min((r.min_lon for r in self.regions), default=0.0),
-            min((r.min_lat for r in self.regions), default=0.0),
-            max((r.max_lon for r in self.regions), default=-1.0),
-            max((r.max_lat for r in self.regions), default=-1.0),
-        )
-
-    def __len__(self) -> int:
-        return len(self.regions)
-
-    def containing(self, lat: float, lon: float) -> list[str]:
-        min_lon, min_lat, max_lon, max_lat = self.bbox
-        if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
-            return []
-        return [region.name for region in self.regions if region.contains(lat, lon)]
-
-
-@dataclass(frozen=True, slots=True)
 class LaunchReference:
     sites: SiteTable
-    japan_land: RegionSet
+    japan_land: AreaSet
     """One region per island, named after it."""
-    japan_eez: RegionSet
-    korea_land: RegionSet
+    japan_eez: AreaSet
+    korea_land: AreaSet
 
 
 def load_launch_reference(
@@ -255,16 +211,16 @@ def _areas_by_kind(path: str | Path | None, packaged: str, what: str) -> tuple[d
     return kinds, where
 
 
-def load_japan(path: str | Path | None = None) -> tuple[RegionSet, RegionSet]:
+def load_japan(path: str | Path | None = None) -> tuple[AreaSet, AreaSet]:
     """(land, EEZ): features with `properties.kind` "land" (one per island) and "eez"."""
     kinds, where = _areas_by_kind(path, JAPAN_FILE, "Japan geography")
     if not kinds.get("land") or not kinds.get("eez"):
         raise UserError(f"{where}: needs features with properties.kind 'land' and 'eez'")
-    return RegionSet(kinds["land"]), RegionSet(kinds["eez"])
+    return AreaSet(kinds["land"]), AreaSet(kinds["eez"])
 
 
-def load_korea(path: str | Path | None = None) -> RegionSet:
+def load_korea(path: str | Path | None = None) -> AreaSet:
     kinds, where = _areas_by_kind(path, KOREA_FILE, "Korea geography")
     if not kinds.get("land"):
         raise UserError(f"{where}: needs features with properties.kind 'land'")
-    return RegionSet(kinds["land"])
+    return AreaSet(kinds["land"])

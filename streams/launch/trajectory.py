@@ -53,7 +53,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-EARTH_RADIUS_KM = 6371.0088
+from streams.domain.geo import EARTH_RADIUS_M
+
+EARTH_RADIUS_KM = EARTH_RADIUS_M / 1000.0
 """IUGG mean Earth radius (the same sphere as `streams.domain.geo`)."""
 MU_KM3_S2 = 398_600.4418
 """Earth's gravitational parameter GM (IERS/WGS 84), km^3/s^2."""

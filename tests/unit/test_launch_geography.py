@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from streams.launch.geography import assess, destination, distance_km, ground_track, initial_bearing_deg
+from streams.domain.geo import initial_bearing_deg
+from streams.launch.geography import assess, destination, distance_km, ground_track
 from streams.launch.reference import load_launch_reference
 from tests.unit.launch_support import ROOT, detection, one_alert
 
