@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from streams.domain.alerts import Alert, Rule, VesselRef, iso_utc, make_alert_id
+from streams.detectors.common import vessel_ref
+from streams.domain.alerts import Alert, Rule, iso_utc, make_alert_id
 from streams.domain.events import PositionReport
 from streams.domain.geo import KN_PER_M_S, METRES_PER_NM, haversine_m
 from streams.domain.reference import ReferenceData
@@ -132,7 +133,6 @@ class GapDetector:
             "far_from_port": 0.15 if far_from_port else 0.0,
             "unreachable_at_usual_speed": 0.1 if reachable is False else 0.0,
         }
-        flag = self.reference.flags.flag_of(state.mmsi)
         hours = silence_s / 3600.0
         status = "dark for" if end_s is None else "reappeared after"
         return Alert(
@@ -140,7 +140,7 @@ class GapDetector:
             type="ais_gap",
             severity=severity,
             score=min(1.0, score),
-            vessels=(VesselRef(state.mmsi, state.imo, state.name, flag),),
+            vessels=(vessel_ref(state, self.reference.flags),),
             start_s=state.last_epoch_s,
             end_s=end_s,
             position=(state.last_lat, state.last_lon),

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from streams.domain.alerts import Alert, Rule, VesselRef, iso_utc, make_alert_id
+from streams.detectors.common import DPRK_MID, last_position, mid_of, vessel_ref
+from streams.domain.alerts import Alert, Rule, iso_utc, make_alert_id
 from streams.domain.reference import ReferenceData
 from streams.domain.vessel_state import VesselState
 from streams.watchlist import Watchlist, WatchlistHit
 
 RULE = Rule("watchlist_match", 1)
-DPRK_MID = 445
 STRONG_KINDS = ("imo", "imo_linked", "mmsi")
 
 
@@ -52,10 +52,9 @@ class WatchlistMatchDetector:
 
     def _alert(self, state: VesselState, hit: WatchlistHit, epoch_s: float) -> Alert:
         entry = hit.entry
-        dprk_flag = state.mmsi // 1_000_000 == DPRK_MID
+        dprk_flag = mid_of(state.mmsi) == DPRK_MID
         strong = hit.kind in STRONG_KINDS
         severity = ("critical" if dprk_flag else "high") if strong else "medium"
-        position = None if state.last_lat is None or state.last_lon is None else (state.last_lat, state.last_lon)
         evidence = {
             "hit_kind": hit.kind,
             "hit_kinds": list(hit.kinds),
@@ -77,10 +76,10 @@ class WatchlistMatchDetector:
             type="watchlist_match",
             severity=severity,
             score=min(1.0, hit.confidence),
-            vessels=(VesselRef(state.mmsi, state.imo, state.name, self.reference.flags.flag_of(state.mmsi)),),
+            vessels=(vessel_ref(state, self.reference.flags),),
             start_s=epoch_s,
             end_s=epoch_s,
-            position=position,
+            position=last_position(state),
             evidence=evidence,
             rule=RULE,
             summary=f"MMSI {state.mmsi} ({state.name or 'unknown'}) matches {entry.source} entry {entry.name} by {hit.kind}",
