@@ -32,22 +32,18 @@ class EventTimeProcessor:
         self.store = store
         self.watermark_s: float | None = None
         self._last_open_check_s: float | None = None
-        self.events_processed = 0
 
     def process(self, events: Iterable[AisEvent]) -> list[Alert]:
         alerts: list[Alert] = []
         watermark = self.watermark_s
         on_event = self.core.on_event
         get = self.store.get
-        count = 0
         for event in events:
-            count += 1
             if watermark is None or event.epoch_s > watermark:
                 watermark = event.epoch_s
             found = on_event(get(event.mmsi), event)
             if found:
                 alerts.extend(found)
-        self.events_processed += count
         self.watermark_s = watermark
         return alerts
 

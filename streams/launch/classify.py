@@ -37,7 +37,6 @@ from streams.launch.trajectory import (
     vertical_q,
 )
 
-RANGE_CLASSES = ("SRBM", "MRBM", "IRBM", "ICBM")
 KINDS = ("ballistic", "satellite", "sea")
 RANGE_BASES = ("lofted_ellipse", "reported_range", "apogee_min_energy", "apogee_vertical_lower_bound", "none")
 
