@@ -208,3 +208,13 @@ def ellipse_through(range_km: float, apogee: float) -> EllipseFit:
         orbital=q >= 1.0,
         flight_time_s=flight_time_s,
     )
+
+
+def ground_range_km(q: float, flight_path_angle_deg: float) -> float:
+    """Ground range at burnout parameter `q` and angle `gamma` (formula 1); for checking the others."""
+    if not 0.0 < q < 1.0:
+        raise ValueError(f"Q must be in (0, 1) for a finite range formula, got {q}")
+    cos2 = math.cos(math.radians(flight_path_angle_deg)) ** 2
+    c = (1.0 - q * cos2) / math.sqrt(1.0 + q * (q - 2.0) * cos2)
+    return 2.0 * math.acos(max(-1.0, min(1.0, c))) * EARTH_RADIUS_KM
+
